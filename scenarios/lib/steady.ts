@@ -1,0 +1,44 @@
+import { defaultSlo, requestMix, type Profile, type ScenarioName, type Variant } from './profile.ts';
+
+/**
+ * Steady load around a fault the harness fires: baseline, fault window, recovery window.
+ * The script only carries the load; the fault is the harness's job.
+ */
+function steady(scenario: Exclude<ScenarioName, 'spike'>, variant: Variant, d: { baseline: number; fault: number; recovery: number; downS: number }): Profile {
+  const vus = 30;
+  const total = d.baseline + d.fault + d.recovery;
+  return {
+    scenario,
+    variant,
+    description: scenario === 'node-crash'
+      ? `Steady ${vus} users; the busiest worker node crashes at t=${d.baseline}s and comes back ${d.downS}s later`
+      : `Steady ${vus} users; a new version rolls out at t=${d.baseline}s`,
+    startVUs: vus,
+    stages: [{ durationS: total, target: vus }],
+    startRate: Math.round(vus * 0.8),
+    rateStages: [{ durationS: total, target: Math.round(vus * 0.8) }],
+    maxVUs: 300,
+    warmupS: variant === 'full' ? 30 : 10,
+    warmupVUs: 5,
+    requests: requestMix,
+    thinkTimeMs: { min: 800, max: 1200 },
+    timeoutMs: 10_000,
+    slo: defaultSlo,
+    windows: [
+      { name: 'baseline', startS: 0, endS: d.baseline },
+      { name: 'fault', startS: d.baseline, endS: d.baseline + d.fault },
+      { name: 'recovery', startS: d.baseline + d.fault, endS: total },
+    ],
+    faults: scenario === 'node-crash'
+      ? [{ kind: 'node-crash', atS: d.baseline, downS: d.downS }]
+      : [{ kind: 'rolling-update', atS: d.baseline }],
+    hpa: variant === 'full'
+      ? { scaleUpStabilizationS: 0, scaleDownStabilizationS: 300 }
+      : { scaleUpStabilizationS: 0, scaleDownStabilizationS: 30 },
+  };
+}
+
+export const nodeCrashFull: Profile = steady('node-crash', 'full', { baseline: 120, fault: 300, recovery: 180, downS: 240 });
+export const nodeCrashQuick: Profile = steady('node-crash', 'quick', { baseline: 30, fault: 90, recovery: 60, downS: 60 });
+export const rollingUpdateFull: Profile = steady('rolling-update', 'full', { baseline: 120, fault: 240, recovery: 120, downS: 0 });
+export const rollingUpdateQuick: Profile = steady('rolling-update', 'quick', { baseline: 30, fault: 90, recovery: 40, downS: 0 });

@@ -1,0 +1,179 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { durationS, targetAt, type Profile, type RequestKind } from '../../../scenarios/lib/index.ts';
+import type { LoadDriver, LoadRunOptions, LoadRunResult } from '../driver.ts';
+import { LoadRecorder } from '../recorder.ts';
+import { LoadHttpClient } from './http-client.ts';
+
+/** Weighted random pick of the profile's request mix. */
+export function requestPicker(mix: readonly RequestKind[], rnd: () => number = Math.random): () => RequestKind {
+  const total = mix.reduce((a, r) => a + r.weight, 0);
+  return () => {
+    let x = rnd() * total;
+    for (const r of mix) {
+      x -= r.weight;
+      if (x < 0) return r;
+    }
+    return mix[mix.length - 1]!;
+  };
+}
+
+function thinkMs(p: Profile): number {
+  const { min, max } = p.thinkTimeMs;
+  return min + Math.random() * (max - min);
+}
+
+const CONTROL_TICK_MS = 100;
+
+/**
+ * The builtin driver: Node, closed model (ramping VUs, each looping request → think time)
+ * and open model (ramping arrival rate, bounded by maxVUs, arrivals beyond it counted as
+ * dropped). Every outcome goes through the shared LoadRecorder.
+ */
+export class BuiltinDriver implements LoadDriver {
+  readonly name = 'builtin' as const;
+
+  constructor(private readonly harnessVersion: string) {}
+
+  async version(): Promise<string> {
+    return `capbench builtin ${this.harnessVersion} (node ${process.version})`;
+  }
+
+  async warmUp(opts: { profile: Profile; baseUrl: string; signal: AbortSignal }): Promise<void> {
+    const p = opts.profile;
+    const client = new LoadHttpClient(opts.baseUrl, p.warmupVUs, p.timeoutMs);
+    const pick = requestPicker(p.requests);
+    const end = performance.now() + p.warmupS * 1000;
+    const vu = async (): Promise<void> => {
+      while (performance.now() < end && !opts.signal.aborted) {
+        await client.get(pick().path, () => -1);
+        await sleep(Math.min(thinkMs(p), Math.max(0, end - performance.now()))).catch(() => undefined);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: p.warmupVUs }, vu));
+    } finally {
+      await client.close();
+    }
+  }
+
+  async run(opts: LoadRunOptions): Promise<LoadRunResult> {
+    return opts.model === 'open' ? this.runOpen(opts) : this.runClosed(opts);
+  }
+
+  private async runClosed(opts: LoadRunOptions): Promise<LoadRunResult> {
+    const p = opts.profile;
+    const totalS = durationS(p);
+    const maxVUs = Math.max(p.startVUs, ...p.stages.map((s) => s.target));
+    const client = new LoadHttpClient(opts.baseUrl, Math.max(1, maxVUs), p.timeoutMs);
+    const recorder = new LoadRecorder(opts.onSecond);
+    const pick = requestPicker(p.requests);
+    const clock = opts.clock;
+    const now = (): number => clock.nowMs();
+    const noThink = p.thinkTimeMs.max <= 0;
+
+    let wanted = 0; // VUs the schedule wants now
+    let stopping = false;
+    // VU slot i loops while i < wanted: lowering `wanted` retires the highest slots after their iteration
+    const running = new Map<number, Promise<void>>();
+    const vu = async (id: number): Promise<void> => {
+      while (!stopping && id < wanted) {
+        const o = await client.get(pick().path, now);
+        recorder.record(o);
+        if (!noThink && !stopping && id < wanted) await sleep(thinkMs(p));
+      }
+    };
+    const spawnUpTo = (n: number): void => {
+      for (let id = 0; id < n; id++) {
+        if (running.has(id)) continue;
+        running.set(id, vu(id).finally(() => running.delete(id)));
+      }
+    };
+
+    clock.start();
+    const startedPerf = performance.now();
+    const endPerf = startedPerf + totalS * 1000;
+    let interrupted = false;
+    try {
+      while (!opts.signal.aborted) {
+        const tS = (performance.now() - startedPerf) / 1000;
+        if (tS >= totalS) break;
+        wanted = Math.round(targetAt(p.startVUs, p.stages, tS));
+        spawnUpTo(wanted);
+        recorder.setVUs(now(), running.size);
+        await sleep(Math.min(CONTROL_TICK_MS, Math.max(1, endPerf - performance.now())));
+      }
+      interrupted = opts.signal.aborted;
+    } finally {
+      stopping = true;
+      wanted = 0;
+      // in-flight requests finish (bounded by the request timeout), then the pool closes
+      await Promise.race([Promise.allSettled([...running.values()]), sleep(p.timeoutMs + 1000)]);
+      await client.close();
+    }
+    const ranS = Math.min(totalS, Math.ceil(now() / 1000));
+    recorder.finish(ranS - 1);
+    return {
+      durationS: ranS,
+      interrupted,
+      summary: { requests: recorder.totalRequests, failures: recorder.totalFailures, lateOutcomes: recorder.lateOutcomes, maxVUs },
+      warnings: recorder.lateOutcomes > 0 ? [`${recorder.lateOutcomes} outcomes arrived after their second was written`] : [],
+    };
+  }
+
+  private async runOpen(opts: LoadRunOptions): Promise<LoadRunResult> {
+    const p = opts.profile;
+    const totalS = durationS({ stages: p.rateStages });
+    const client = new LoadHttpClient(opts.baseUrl, Math.max(1, p.maxVUs), p.timeoutMs);
+    const recorder = new LoadRecorder(opts.onSecond);
+    const pick = requestPicker(p.requests);
+    const clock = opts.clock;
+    const now = (): number => clock.nowMs();
+    let inFlight = 0;
+    let dropped = 0;
+    const running = new Set<Promise<void>>();
+
+    clock.start();
+    const startedPerf = performance.now();
+    let owed = 0;
+    let last = startedPerf;
+    let interrupted = false;
+    try {
+      while (!opts.signal.aborted) {
+        const nowPerf = performance.now();
+        const tS = (nowPerf - startedPerf) / 1000;
+        if (tS >= totalS) break;
+        owed += (targetAt(p.startRate, p.rateStages, tS) * (nowPerf - last)) / 1000;
+        last = nowPerf;
+        while (owed >= 1) {
+          owed -= 1;
+          if (inFlight >= p.maxVUs) {
+            dropped++;
+            recorder.dropped(now());
+            continue;
+          }
+          inFlight++;
+          const pr = client.get(pick().path, now).then((o) => {
+            recorder.record(o);
+            inFlight--;
+          });
+          running.add(pr);
+          void pr.finally(() => running.delete(pr));
+        }
+        recorder.setVUs(now(), inFlight);
+        await sleep(10);
+      }
+      interrupted = opts.signal.aborted;
+    } finally {
+      await Promise.race([Promise.allSettled([...running]), sleep(p.timeoutMs + 1000)]);
+      await client.close();
+    }
+    const ranS = Math.min(totalS, Math.ceil(now() / 1000));
+    recorder.finish(ranS - 1);
+    return {
+      durationS: ranS,
+      interrupted,
+      summary: { requests: recorder.totalRequests, failures: recorder.totalFailures, dropped, maxVUs: p.maxVUs },
+      warnings: dropped > 0 ? [`${dropped} arrivals dropped: maxVUs ${p.maxVUs} were all busy`] : [],
+    };
+  }
+}

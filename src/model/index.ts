@@ -1,0 +1,3 @@
+export * from './errors.ts';
+export * from './run.ts';
+export * from './timeline.ts';

@@ -1,0 +1,92 @@
+/**
+ * The per-second timeline every load driver and sampler writes, and every report reads.
+ * t=0 is load start (after warm-up); one bucket per second.
+ */
+
+/** One second of what users saw, for one target. Histogram is HDR, microseconds, compressed base64. */
+export interface LoadSecond {
+  /** second index, 0 = first second of load */
+  t: number;
+  /** virtual users active at the end of this second (closed model) or in flight (open model) */
+  vus: number;
+  /** requests that completed (response, error or timeout) in this second */
+  requests: number;
+  /** requests that failed per DESIGN.md: timeout, network error, status outside 200–399 */
+  failures: number;
+  /** failures by reason: `timeout`, `status_503`, `ECONNREFUSED`, … */
+  failuresByReason: Record<string, number>;
+  /** latency histogram of all completed requests of this second (µs), HDR compressed base64 */
+  histogram: string;
+  /** responses per `x-served-by` value */
+  servedBy: Record<string, number>;
+  /** responses per `x-app-version` value */
+  versions: Record<string, number>;
+  /** arrivals the open-model executor could not start because no VU was free */
+  dropped?: number;
+}
+
+/** One second of what the platform did, for one target. Absent fields = not known on that target. */
+export interface PlatformSecond {
+  t: number;
+  /** replicas the platform wants (Deployment spec / compose scale) */
+  desiredReplicas?: number;
+  /** replicas running (containers/pods that exist and started) */
+  runningReplicas?: number;
+  /** replicas passing readiness / health */
+  readyReplicas?: number;
+  updatedReplicas?: number;
+  availableReplicas?: number;
+  /** HPA's desired replicas */
+  hpaDesiredReplicas?: number;
+  /** HPA's current CPU utilisation (% of request) */
+  hpaCpuPercent?: number;
+  /** CPU used by the app, in cores (1.0 = one full core) */
+  cpuCores?: number;
+  /** app pods/containers per node */
+  podsPerNode?: Record<string, number>;
+  nodesReady?: number;
+  nodesTotal?: number;
+  /** true when the sampler could not observe the platform in this second (watch gap, API down) */
+  gap?: boolean;
+}
+
+export type PlatformEventKind =
+  | 'replica-started'
+  | 'replica-ready'
+  | 'replica-unready'
+  | 'replica-stopped'
+  | 'hpa-rescale'
+  | 'node-not-ready'
+  | 'node-ready'
+  | 'pod-created'
+  | 'pod-ready'
+  | 'pod-evicted'
+  | 'pod-deleted'
+  | 'rollout-start'
+  | 'rollout-finish'
+  | 'watch-gap-start'
+  | 'watch-gap-end'
+  | 'fault-apply'
+  | 'fault-recover'
+  | 'note';
+
+export interface PlatformEvent {
+  /** ms since load start (may be negative during warm-up) */
+  atMs: number;
+  kind: PlatformEventKind;
+  /** what it concerns: pod, node, container name */
+  subject?: string;
+  detail?: string;
+}
+
+/** A fault's window on the timeline. */
+export interface FaultWindow {
+  kind: 'node-crash' | 'rolling-update';
+  /** ms since load start when the fault was injected */
+  startMs: number;
+  /** ms since load start when the fault was recovered/finished (undefined: never) */
+  endMs?: number;
+  /** node, project or workload it hit */
+  subject: string;
+  detail?: string;
+}

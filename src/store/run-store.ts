@@ -1,0 +1,133 @@
+/**
+ * The saved-run format, written by the run and read by the report. Layout:
+ *
+ *   reports/<run-id>/run.json                       RunRecord (src/model/run.ts)
+ *   reports/<run-id>/timeline.csv                   one row per second per target (written at the end)
+ *   reports/<run-id>/targets/<target>/load.ndjson      LoadSecond per line, in order
+ *   reports/<run-id>/targets/<target>/platform.ndjson  PlatformSecond per line, in order
+ *   reports/<run-id>/targets/<target>/events.ndjson    PlatformEvent per line
+ *   reports/<run-id>/targets/<target>/driver/          driver raw output (k6 NDJSON, summary)
+ *   reports/<run-id>/report/                        index.html, summary.md, *.csv, charts/*.png
+ *
+ * Series are appended while the run goes, so an interrupted run is still readable.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { HarnessError, RUN_SCHEMA_VERSION, mustBe, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord } from '../model/index.ts';
+
+export interface TargetSeries {
+  load: LoadSecond[];
+  platform: PlatformSecond[];
+  events: PlatformEvent[];
+}
+
+export interface SavedRun {
+  dir: string;
+  record: RunRecord;
+  series: Record<string, TargetSeries>;
+}
+
+export function targetDir(runDir: string, target: string): string {
+  return join(runDir, 'targets', target);
+}
+
+/** Appends series lines for one target as they arrive. */
+export class SeriesWriter {
+  readonly dir: string;
+  constructor(runDir: string, target: string) {
+    this.dir = targetDir(runDir, target);
+    mkdirSync(join(this.dir, 'driver'), { recursive: true });
+    for (const f of ['load.ndjson', 'platform.ndjson', 'events.ndjson']) writeFileSync(join(this.dir, f), '');
+  }
+  load(s: LoadSecond): void {
+    appendFileSync(join(this.dir, 'load.ndjson'), JSON.stringify(s) + '\n');
+  }
+  platform(s: PlatformSecond): void {
+    appendFileSync(join(this.dir, 'platform.ndjson'), JSON.stringify(s) + '\n');
+  }
+  event(e: PlatformEvent): void {
+    appendFileSync(join(this.dir, 'events.ndjson'), JSON.stringify(e) + '\n');
+  }
+}
+
+/** Atomically (re)write run.json. */
+export function writeRunRecord(runDir: string, record: RunRecord): void {
+  mkdirSync(runDir, { recursive: true });
+  const tmp = join(runDir, '.run.json.tmp');
+  writeFileSync(tmp, JSON.stringify(record, null, 2) + '\n');
+  renameSync(tmp, join(runDir, 'run.json'));
+}
+
+function readNdjson<T>(file: string, where: string): T[] {
+  if (!existsSync(file)) return [];
+  const out: T[] = [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      // a run killed mid-write leaves a truncated last line: skip only that one
+      if (i < lines.length - 2) {
+        throw new HarnessError(`${where}: line ${i + 1} must be JSON (got ${JSON.stringify(line.slice(0, 40))})`, {
+          code: 'badConfig',
+          hint: 'the run directory is corrupt; re-run the scenario',
+        });
+      }
+    }
+  });
+  return out;
+}
+
+/** Read a saved run. Throws HarnessError (exit 3) naming the file when it is missing or corrupt. */
+export function readRun(dir: string): SavedRun {
+  const runDir = resolve(dir);
+  const runJson = join(runDir, 'run.json');
+  if (!existsSync(runDir)) {
+    throw new HarnessError(`report: run directory ${dir} must exist (got nothing at ${runDir})`, {
+      code: 'usage',
+      hint: 'list saved runs with `ls reports/`, or make one with `npm run bench:spike`',
+    });
+  }
+  if (!existsSync(runJson)) {
+    throw new HarnessError(`report: ${runJson} must exist (got a directory without run.json)`, {
+      code: 'badConfig',
+      hint: 'pass a directory made by `capbench run`, e.g. reports/<run-id>',
+    });
+  }
+  let record: RunRecord;
+  try {
+    record = JSON.parse(readFileSync(runJson, 'utf8')) as RunRecord;
+  } catch (e) {
+    throw new HarnessError(`report: ${runJson} must be valid JSON (got ${(e as Error).message})`, {
+      code: 'badConfig',
+      hint: 'the run directory is corrupt; re-run the scenario',
+    });
+  }
+  if (record === null || typeof record !== 'object' || record.schema !== RUN_SCHEMA_VERSION || !Array.isArray(record.targets)) {
+    throw new HarnessError(mustBe(`report: ${runJson}`, 'schema', `${RUN_SCHEMA_VERSION} with a targets list`, (record as { schema?: unknown } | null)?.schema), {
+      code: 'badConfig',
+      hint: 'this run was written by another capbench version; re-run the scenario',
+    });
+  }
+  const series: Record<string, TargetSeries> = {};
+  for (const t of record.targets) {
+    const d = targetDir(runDir, t.name);
+    series[t.name] = {
+      load: readNdjson<LoadSecond>(join(d, 'load.ndjson'), join(d, 'load.ndjson')),
+      platform: readNdjson<PlatformSecond>(join(d, 'platform.ndjson'), join(d, 'platform.ndjson')),
+      events: readNdjson<PlatformEvent>(join(d, 'events.ndjson'), join(d, 'events.ndjson')),
+    };
+  }
+  return { dir: runDir, record, series };
+}
+
+/** Run directories under `root`, newest first. */
+export function listRuns(root: string): string[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'run.json')))
+    .map((d) => join(root, d.name))
+    .sort()
+    .reverse();
+}

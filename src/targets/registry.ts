@@ -1,0 +1,55 @@
+import { HarnessError, unknownName } from '../model/index.ts';
+import { LocalTarget } from './local/local-target.ts';
+import type { Target } from './target.ts';
+
+/** Options any target factory may use (from CLI flags). */
+export interface TargetOptions {
+  /** seconds a crashed Compose/local host stays down */
+  rebootDelayS?: number;
+  /** local: proxy port */
+  port?: number;
+  /** compose: compose file */
+  composeFile?: string;
+  /** kubernetes: kubeconfig context */
+  context?: string;
+  /** destructive faults on a context capbench did not create */
+  allowDestructive?: boolean;
+}
+
+type Factory = (o: TargetOptions) => Promise<Target>;
+
+/** Target registry: name → factory. Names are kebab-case; unknown names list the valid ones. */
+export const targetFactories = {
+  local: async (o: TargetOptions) => new LocalTarget({ ...(o.port === undefined ? {} : { port: o.port }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
+} satisfies Record<string, Factory>;
+
+export type TargetName = keyof typeof targetFactories;
+export const targetNames = Object.keys(targetFactories) as TargetName[];
+/** targets `--target auto` tries, in order */
+export const autoTargets: readonly TargetName[] = targetNames;
+
+export function isTargetName(n: string): n is TargetName {
+  return Object.hasOwn(targetFactories, n);
+}
+
+export async function createTarget(name: string, o: TargetOptions): Promise<Target> {
+  if (!isTargetName(name)) throw unknownName('--target', 'target', name, [...targetNames, 'auto'], 'run `capbench targets` to see which are usable here');
+  return targetFactories[name](o);
+}
+
+/** Parse `--target a,b` (or `auto`) into names, validated. */
+export function parseTargetList(spec: string): { names: TargetName[]; auto: boolean } {
+  const parts = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) throw new HarnessError(`--target: must name at least one target (got ${JSON.stringify(spec)})`, { code: 'usage', hint: `valid: ${[...targetNames, 'auto'].join(', ')}` });
+  if (parts.includes('auto')) {
+    if (parts.length > 1) throw new HarnessError(`--target: auto must stand alone (got ${JSON.stringify(spec)})`, { code: 'usage', hint: 'use --target auto, or list targets: --target local,compose' });
+    return { names: [...autoTargets], auto: true };
+  }
+  const seen = new Set<string>();
+  for (const p of parts) {
+    if (!isTargetName(p)) throw unknownName('--target', 'target', p, [...targetNames, 'auto'], 'run `capbench targets` to see which are usable here');
+    if (seen.has(p)) throw new HarnessError(`--target: each target must appear once (got ${p} twice)`, { code: 'usage' });
+    seen.add(p);
+  }
+  return { names: parts as TargetName[], auto: false };
+}
