@@ -134,3 +134,16 @@ export function windowsFromStages(stages: readonly Stage[], names: readonly (str
   });
   return out;
 }
+
+/** Weighted choice of a request kind; `r` uniform in [0, 1). Shared by k6 and the builtin driver. */
+export function pickRequest(requests: readonly RequestKind[], r: number): RequestKind {
+  const total = requests.reduce((s, q) => s + q.weight, 0);
+  let x = r * total;
+  for (const q of requests) {
+    x -= q.weight;
+    if (x < 0) return q;
+  }
+  const last = requests[requests.length - 1];
+  if (last === undefined) throw new Error('profile.requests must not be empty');
+  return last;
+}

@@ -19,6 +19,8 @@ export interface LoadRunOptions {
   onProgress: (line: string) => void;
   /** directory for driver-specific raw output (k6 NDJSON, summary) */
   outDir: string;
+  /** factor the profile was scaled by with scaleTime (1 = as written); k6 rebuilds the profile from it */
+  timeScale?: number;
 }
 
 export interface LoadRunResult {

@@ -93,11 +93,27 @@ export class LoadRecorder {
     if (t > this.emittedUpTo) this.bucket(t).vus = vus;
   }
 
-  /** An arrival the open-model executor could not serve (no free VU). */
-  dropped(atMs: number): void {
+  /** `count` arrivals the open-model executor could not serve (no free VU). */
+  dropped(atMs: number, count = 1): void {
     if (atMs < 0) return;
     const t = Math.floor(atMs / 1000);
-    if (t > this.emittedUpTo) this.bucket(t).dropped++;
+    if (t > this.emittedUpTo) this.bucket(t).dropped += count;
+  }
+
+  /**
+   * `count` responses at `atMs` carried this app version / replica ('' = header absent).
+   * For drivers whose version counts arrive apart from the outcome (k6's capbench_version counter).
+   */
+  countVersion(atMs: number, version: string, servedBy: string, count = 1): void {
+    if (atMs < 0) return;
+    const t = Math.floor(atMs / 1000);
+    if (t <= this.emittedUpTo) {
+      this.lateOutcomes++;
+      return;
+    }
+    const b = this.bucket(t);
+    if (version) b.versions[version] = (b.versions[version] ?? 0) + count;
+    if (servedBy) b.servedBy[servedBy] = (b.servedBy[servedBy] ?? 0) + count;
   }
 
   /** Emit every second < t (also empty ones, so the timeline has no holes). */
@@ -123,6 +139,6 @@ export class LoadRecorder {
 
   /** Emit everything up to and including second `lastT` (end of load). */
   finish(lastT: number): void {
-    this.flushBefore(Math.max(lastT + 1, this.maxT + 1));
+    this.flushBefore(Math.max(lastT + 1, this.maxT + 1, ...[...this.open.keys()].map((t) => t + 1)));
   }
 }

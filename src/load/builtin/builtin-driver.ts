@@ -1,20 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { durationS, targetAt, type Profile, type RequestKind } from '../../../scenarios/lib/index.ts';
+import { durationS, pickRequest, targetAt, type Profile, type RequestKind } from '../../../scenarios/lib/index.ts';
 import type { LoadDriver, LoadRunOptions, LoadRunResult } from '../driver.ts';
 import { LoadRecorder } from '../recorder.ts';
 import { LoadHttpClient } from './http-client.ts';
 
-/** Weighted random pick of the profile's request mix. */
+/** Weighted random pick of the profile's request mix (the same choice k6 makes). */
 export function requestPicker(mix: readonly RequestKind[], rnd: () => number = Math.random): () => RequestKind {
-  const total = mix.reduce((a, r) => a + r.weight, 0);
-  return () => {
-    let x = rnd() * total;
-    for (const r of mix) {
-      x -= r.weight;
-      if (x < 0) return r;
-    }
-    return mix[mix.length - 1]!;
-  };
+  return () => pickRequest(mix, rnd());
 }
 
 function thinkMs(p: Profile): number {

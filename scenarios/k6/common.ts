@@ -1,0 +1,135 @@
+/**
+ * The k6 side of every scenario: turns a shared profile (scenarios/lib) into k6 `options`
+ * and a default function. The entry files (spike.ts, node-crash.ts, rolling-update.ts) are
+ * two lines each; everything k6-specific lives here, so scenarios/lib stays free of k6.
+ *
+ * Environment (`k6 run -e NAME=value`):
+ *   BASE_URL    target URL, required (no trailing slash needed)
+ *   PROFILE     quick | full (default quick)
+ *   MODEL       closed (ramping-vus, default) | open (ramping-arrival-rate)
+ *   TIME_SCALE  positive number applied with scaleTime (default 1 = as written)
+ *   WARMUP      1 = run only the profile's warm-up (warmupVUs for warmupS, no thresholds)
+ */
+import http from 'k6/http';
+import { sleep } from 'k6';
+import { Counter } from 'k6/metrics';
+import type { Options, Scenario } from 'k6/options';
+import { durationS, pickRequest, profiles, scaleTime, type LoadModel, type Profile, type RequestKind, type ScenarioName, type Variant } from '../lib/index.ts';
+
+/** Counted once per response; tags carry the app's `X-App-Version` / `X-Served-By` (k6's JSON output has no headers). */
+export const versionMetricName = 'capbench_version';
+
+export interface K6Scenario {
+  profile: Profile;
+  model: LoadModel;
+  options: Options;
+  iteration: () => void;
+}
+
+function env(name: string): string | undefined {
+  const v = __ENV[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function secs(s: number): string {
+  return `${s}s`;
+}
+
+/** The profile this run uses, from PROFILE and TIME_SCALE. Throws (k6 exits 107) on bad values. */
+export function selectProfile(scenario: ScenarioName): Profile {
+  const variant = env('PROFILE') ?? 'quick';
+  if (variant !== 'quick' && variant !== 'full') {
+    throw new Error(`${scenario}.ts: PROFILE must be quick or full (got ${JSON.stringify(variant)})`);
+  }
+  const base = profiles[scenario][variant as Variant];
+  const scaleText = env('TIME_SCALE');
+  if (scaleText === undefined) return base;
+  const scale = Number(scaleText);
+  if (!Number.isFinite(scale) || scale <= 0) {
+    throw new Error(`${scenario}.ts: TIME_SCALE must be a positive number (got ${JSON.stringify(scaleText)})`);
+  }
+  return scale === 1 ? base : scaleTime(base, scale);
+}
+
+export function selectModel(scenario: ScenarioName): LoadModel {
+  const model = env('MODEL') ?? 'closed';
+  if (model !== 'closed' && model !== 'open') {
+    throw new Error(`${scenario}.ts: MODEL must be closed or open (got ${JSON.stringify(model)})`);
+  }
+  return model;
+}
+
+/** k6 options for a profile: the load shape, the SLO as thresholds, or only the warm-up. */
+export function buildOptions(p: Profile, model: LoadModel, warmUp: boolean): Options {
+  // in-flight requests get their full timeout plus one think time before k6 cuts them off
+  const graceS = Math.ceil((p.timeoutMs + p.thinkTimeMs.max) / 1000);
+  const base: Options = {
+    discardResponseBodies: true,
+    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+  };
+  if (warmUp) {
+    return {
+      ...base,
+      scenarios: { warmup: { executor: 'constant-vus', vus: p.warmupVUs, duration: secs(p.warmupS), gracefulStop: secs(graceS) } },
+    };
+  }
+  const load: Scenario = model === 'open'
+    ? {
+        executor: 'ramping-arrival-rate',
+        startRate: p.startRate,
+        timeUnit: '1s',
+        preAllocatedVUs: Math.min(p.maxVUs, Math.max(1, p.startRate, ...p.rateStages.map((s) => s.target))),
+        maxVUs: p.maxVUs,
+        stages: p.rateStages.map((s) => ({ duration: secs(s.durationS), target: s.target })),
+        gracefulStop: secs(graceS),
+      }
+    : {
+        executor: 'ramping-vus',
+        startVUs: p.startVUs,
+        stages: p.stages.map((s) => ({ duration: secs(s.durationS), target: s.target })),
+        gracefulRampDown: secs(graceS),
+        gracefulStop: secs(graceS),
+      };
+  return {
+    ...base,
+    scenarios: { [p.scenario]: load },
+    thresholds: {
+      http_req_duration: [`p(95)<${p.slo.p95Ms}`],
+      http_req_failed: [`rate<${p.slo.errorRate}`],
+    },
+  };
+}
+
+/** Weighted random choice; `r` uniform in [0, 1). */
+/** Everything an entry file exports, for one scenario. Runs in k6's init context. */
+export function k6Scenario(scenario: ScenarioName): K6Scenario {
+  const profile = selectProfile(scenario);
+  const model = selectModel(scenario);
+  const warmUp = env('WARMUP') === '1';
+  const baseUrl = (env('BASE_URL') ?? '').replace(/\/+$/, '');
+  if (baseUrl === '') {
+    throw new Error(`${scenario}.ts: BASE_URL must be set (got nothing); hint: k6 run -e BASE_URL=http://127.0.0.1:8080 scenarios/${scenario}.ts`);
+  }
+  if (durationS(profile) <= 0) throw new Error(`${scenario}.ts: profile has no stages`);
+  const versions = new Counter(versionMetricName);
+  const timeout = `${profile.timeoutMs}ms`;
+  // open model: arrivals are paced by k6, so an iteration is one request and no think time
+  const think = model === 'closed' || warmUp;
+
+  function iteration(): void {
+    const req = pickRequest(profile.requests, Math.random());
+    const res = http.request(req.method, `${baseUrl}${req.path}`, null, { timeout, tags: { name: req.name } });
+    if (res.status !== 0) {
+      versions.add(1, {
+        version: res.headers['X-App-Version'] ?? '',
+        served_by: res.headers['X-Served-By'] ?? '',
+      });
+    }
+    if (think) {
+      const { min, max } = profile.thinkTimeMs;
+      sleep((min + Math.random() * (max - min)) / 1000);
+    }
+  }
+
+  return { profile, model, options: buildOptions(profile, model, warmUp), iteration };
+}
