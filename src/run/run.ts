@@ -233,6 +233,7 @@ async function runOneTarget(target: Target, profile: Profile, runId: string, run
       },
       onProgress: log,
       outDir: join(writer.dir, 'driver'),
+      timeScale: o.timeScale ?? 1,
     });
     run.loadStartedAt = new Date(clock.epochAtStart() ?? Date.now()).toISOString();
     run.durationS = res.durationS;
