@@ -111,11 +111,9 @@ export function buildProgram(io: Io): Command {
         }
         for (const oc of outcomes) io.out(`saved: ${oc.runDir} (${oc.record.status})\n`);
         if (flags.report && outcomes.length > 0) {
-          const rep = await renderReportLazy(outcomes.map((o) => o.runDir), flags, log);
-          if (rep) {
-            io.out(`report: ${rep.htmlPath}\nsummary: ${rep.summaryMdPath}\n`);
-            if (rep.gatesFailed && flags.failOnGates) io.exitCode = ExitCode.gatesFailed;
-          }
+          const rep = await renderReportLazy(outcomes.map((o) => o.runDir), { ...(flags.slo ? { slo: flags.slo } : {}), ...(flags.failOnGates ? { failOnGates: true } : {}) }, log);
+          io.out(`report: ${rep.htmlPath}\nsummary: ${rep.summaryMdPath}\n`);
+          if (rep.gatesFailed && flags.failOnGates) io.exitCode = ExitCode.gatesFailed;
         }
         if (interrupt.interrupted) {
           io.err(`capbench: interrupted; the partial run is saved and reportable\n`);
@@ -139,7 +137,6 @@ export function buildProgram(io: Io): Command {
     .option('--fail-on-gates', 'exit 5 when a gate fails or a regression is flagged')
     .action(async (dirs: string[], flags: { baseline?: string[]; slo?: string; out?: string; failOnGates?: boolean }) => {
       const rep = await renderReportLazy(dirs.map((d) => resolve(io.cwd, d)), { ...flags, report: true }, (l) => io.out(l + '\n'), flags.baseline?.map((d) => resolve(io.cwd, d)));
-      if (!rep) throw new HarnessError('report: the report module must be present (got none)', { code: 'internal' });
       io.out(`report: ${rep.htmlPath}\nsummary: ${rep.summaryMdPath}\n`);
       if (rep.gatesFailed && flags.failOnGates) io.exitCode = ExitCode.gatesFailed;
     });
@@ -191,16 +188,9 @@ interface ReportResult {
   gatesFailed: boolean;
 }
 
-async function renderReportLazy(dirs: string[], flags: { slo?: string; out?: string; failOnGates?: boolean; report?: boolean }, log: (l: string) => void, baselineDirs?: string[]): Promise<ReportResult | null> {
-  const reportModule = '../report/index.ts';
-  const mod = (await import(reportModule).catch(() => null)) as null | {
-    renderReport: (o: { runDirs: string[]; baselineDirs?: string[]; sloFile?: string; outDir?: string; failOnGates?: boolean; log?: (l: string) => void }) => Promise<ReportResult>;
-  };
-  if (!mod) {
-    log('report: renderer not available in this build');
-    return null;
-  }
-  return mod.renderReport({
+async function renderReportLazy(dirs: string[], flags: { slo?: string; out?: string; failOnGates?: boolean; report?: boolean }, log: (l: string) => void, baselineDirs?: string[]): Promise<ReportResult> {
+  const { renderReport } = await import('../report/index.ts');
+  return renderReport({
     runDirs: dirs,
     ...(baselineDirs ? { baselineDirs } : {}),
     ...(flags.slo ? { sloFile: flags.slo } : {}),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { durationS, type Profile } from '../../scenarios/lib/index.ts';
@@ -8,7 +8,8 @@ import type { DriverName, LoadDriver } from '../load/driver.ts';
 import { computeFigures } from '../measure/figures.ts';
 import { HarnessError, RUN_SCHEMA_VERSION, type FaultWindow, type LoadSecond, type PlatformSecond, type RunRecord, type TargetRun } from '../model/index.ts';
 import { loadProfile } from '../scenario/load-profile.ts';
-import { SeriesWriter, writeRunRecord } from '../store/run-store.ts';
+import { timelineCsv, timelineRows } from '../report/csv/tables.ts';
+import { SeriesWriter, readRun, writeRunRecord } from '../store/run-store.ts';
 import { createTarget, parseTargetList, type TargetOptions } from '../targets/registry.ts';
 import type { Target } from '../targets/target.ts';
 import { Clock } from './clock.ts';
@@ -139,6 +140,7 @@ export async function runScenario(o: RunOptions): Promise<RunOutcome> {
   else if (firstError) record.reason = firstError.message;
   record.endedAt = new Date().toISOString();
   writeRunRecord(runDir, record);
+  writeFileSync(join(runDir, 'timeline.csv'), timelineCsv(timelineRows(readRun(runDir))));
   return { runDir, record, firstError };
 }
 

@@ -1,4 +1,5 @@
 import { HarnessError, unknownName } from '../model/index.ts';
+import { ComposeTarget } from './compose/compose-target.ts';
 import { LocalTarget } from './local/local-target.ts';
 import type { Target } from './target.ts';
 
@@ -21,6 +22,8 @@ type Factory = (o: TargetOptions) => Promise<Target>;
 /** Target registry: name → factory. Names are kebab-case; unknown names list the valid ones. */
 export const targetFactories = {
   local: async (o: TargetOptions) => new LocalTarget({ ...(o.port === undefined ? {} : { port: o.port }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
+  compose: async (o: TargetOptions) =>
+    new ComposeTarget({ ...(o.composeFile === undefined ? {} : { composeFile: o.composeFile }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
 } satisfies Record<string, Factory>;
 
 export type TargetName = keyof typeof targetFactories;

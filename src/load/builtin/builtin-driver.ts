@@ -99,7 +99,7 @@ export class BuiltinDriver implements LoadDriver {
       stopping = true;
       wanted = 0;
       // in-flight requests finish (bounded by the request timeout), then the pool closes
-      await Promise.race([Promise.allSettled([...running.values()]), sleep(p.timeoutMs + 1000)]);
+      await Promise.race([Promise.allSettled([...running.values()]), sleep(p.timeoutMs + 1000, undefined, { ref: false })]);
       await client.close();
     }
     const ranS = Math.min(totalS, Math.ceil(now() / 1000));
@@ -156,7 +156,7 @@ export class BuiltinDriver implements LoadDriver {
       }
       interrupted = opts.signal.aborted;
     } finally {
-      await Promise.race([Promise.allSettled([...running]), sleep(p.timeoutMs + 1000)]);
+      await Promise.race([Promise.allSettled([...running]), sleep(p.timeoutMs + 1000, undefined, { ref: false })]);
       await client.close();
     }
     const ranS = Math.min(totalS, Math.ceil(now() / 1000));

@@ -1,0 +1,158 @@
+/**
+ * The CSV tables: the per-second timeline of a run (also written by the run as
+ * `<run>/timeline.csv`) and the summary of figures per scenario × target.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { decodeHistogram, percentileMs } from '../../measure/histogram.ts';
+import type { LoadSecond, PlatformSecond } from '../../model/index.ts';
+import type { SavedRun } from '../../store/run-store.ts';
+import type { ReportRun } from '../runs.ts';
+import type { Verdict } from '../verdict/verdict.ts';
+
+export const TIMELINE_COLUMNS = [
+  'run_id', 'scenario', 'target', 't_s', 'vus', 'requests', 'failures', 'error_rate', 'rps',
+  'p50_ms', 'p95_ms', 'p99_ms', 'ready_replicas', 'desired_replicas', 'hpa_desired', 'running_replicas',
+  'cpu_cores', 'nodes_ready', 'gap',
+] as const;
+export type TimelineColumn = (typeof TIMELINE_COLUMNS)[number];
+/** One second of one target. Empty string = not known in that second. */
+export type TimelineRow = Record<TimelineColumn, string | number>;
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+const opt = (v: number | undefined | null, digits = 0): string | number => (v === undefined || v === null ? '' : round(v, digits));
+
+/** Latency percentiles of one second (ms, µs precision), from its own histogram. */
+export function secondPercentiles(s: LoadSecond): { p50: number | null; p95: number | null; p99: number | null } {
+  // decoding is the report's hot spot: the CSV, the embedded timeline and the charts share one decode per second
+  const hit = decoded.get(s);
+  if (hit) return hit;
+  let out: { p50: number | null; p95: number | null; p99: number | null } = { p50: null, p95: null, p99: null };
+  if (s.requests > 0 && s.histogram !== '') {
+    const h = decodeHistogram(s.histogram);
+    out = { p50: percentileMs(h, 50), p95: percentileMs(h, 95), p99: percentileMs(h, 99) };
+  }
+  decoded.set(s, out);
+  return out;
+}
+const decoded = new WeakMap<LoadSecond, { p50: number | null; p95: number | null; p99: number | null }>();
+
+/**
+ * One row per second per target, every second that has load or platform data, in order.
+ * rps = successful responses in that second (the per-second version of throughputRps);
+ * error_rate = failures / requests (empty when nothing completed); gap = 1 when the
+ * sampler could not observe the platform that second.
+ */
+export function timelineRows(saved: SavedRun): TimelineRow[] {
+  const rows: TimelineRow[] = [];
+  for (const t of saved.record.targets) {
+    const s = saved.series[t.name];
+    if (!s) continue;
+    const load = new Map<number, LoadSecond>(s.load.map((x) => [x.t, x]));
+    const plat = new Map<number, PlatformSecond>(s.platform.map((x) => [x.t, x]));
+    const ts = [...new Set([...load.keys(), ...plat.keys()])].sort((a, b) => a - b);
+    for (const sec of ts) {
+      const l = load.get(sec);
+      const p = plat.get(sec);
+      const pc = l ? secondPercentiles(l) : { p50: null, p95: null, p99: null };
+      rows.push({
+        run_id: saved.record.runId,
+        scenario: saved.record.scenario,
+        target: t.name,
+        t_s: sec,
+        vus: opt(l?.vus),
+        requests: opt(l?.requests),
+        failures: opt(l?.failures),
+        error_rate: l && l.requests > 0 ? round(l.failures / l.requests, 4) : '',
+        rps: l ? l.requests - l.failures : '',
+        p50_ms: opt(pc.p50, 3),
+        p95_ms: opt(pc.p95, 3),
+        p99_ms: opt(pc.p99, 3),
+        ready_replicas: opt(p?.readyReplicas),
+        desired_replicas: opt(p?.desiredReplicas),
+        hpa_desired: opt(p?.hpaDesiredReplicas),
+        running_replicas: opt(p?.runningReplicas),
+        cpu_cores: opt(p?.cpuCores, 3),
+        nodes_ready: opt(p?.nodesReady),
+        gap: p === undefined ? '' : p.gap ? 1 : 0,
+      });
+    }
+  }
+  return rows;
+}
+
+export function timelineCsv(rows: TimelineRow[]): string {
+  return stringify(rows, { header: true, columns: [...TIMELINE_COLUMNS] });
+}
+
+export const SUMMARY_COLUMNS = [
+  'run_id', 'scenario', 'target', 'kind', 'run_status', 'target_status', 'model', 'driver', 'figures_source',
+  'gates', 'gates_failed', 'requests', 'failures', 'error_rate', 'throughput_rps', 'avg_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms',
+  'worst_window_p95_ms', 'worst_window_p95', 'worst_window_error_rate', 'worst_window_error',
+  'downtime_s', 'longest_outage_s', 'time_to_recover_s', 'capacity_back_s', 'scale_up_reaction_s', 'time_to_peak_ready_s',
+  'peak_ready_replicas', 'min_ready_replicas', 'peak_desired_replicas', 'failed_requests_during_rollout', 'rollout_duration_s',
+] as const;
+export type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], string | number>;
+
+/** One row per scenario × target (per run) with the key figures and the gate result. */
+export function summaryRows(runs: ReportRun[], verdict: Verdict): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const run of runs) {
+    const rec = run.saved.record;
+    for (const t of run.targets) {
+      const f = t.figures;
+      const tv = verdict.targets.find((x) => x.runId === rec.runId && x.target === t.run.name);
+      const ws = f?.windows ?? [];
+      const worstP95 = ws.reduce<(typeof ws)[number] | undefined>((a, w) => (w.p95Ms !== null && (a === undefined || (a.p95Ms ?? -1) < w.p95Ms) ? w : a), undefined);
+      const worstErr = ws.reduce<(typeof ws)[number] | undefined>((a, w) => (a === undefined || a.errorRate < w.errorRate ? w : a), undefined);
+      const faults = f?.faults ?? [];
+      const ttr = faults.map((x) => x.timeToRecoverS);
+      const rollouts = faults.filter((x) => x.window.kind === 'rolling-update');
+      rows.push({
+        run_id: rec.runId,
+        scenario: rec.scenario,
+        target: t.run.name,
+        kind: t.run.kind,
+        run_status: rec.status,
+        target_status: t.run.status,
+        model: rec.model,
+        driver: rec.driver,
+        figures_source: t.figuresSource,
+        gates: tv ? tv.result : '',
+        gates_failed: tv ? tv.failed.length : '',
+        requests: f ? f.overall.requests : '',
+        failures: f ? f.overall.failures : '',
+        error_rate: f ? round(f.overall.errorRate, 4) : '',
+        throughput_rps: f ? round(f.overall.throughputRps, 2) : '',
+        avg_ms: opt(f?.overall.avgMs, 3),
+        p50_ms: opt(f?.overall.p50Ms, 3),
+        p95_ms: opt(f?.overall.p95Ms, 3),
+        p99_ms: opt(f?.overall.p99Ms, 3),
+        max_ms: opt(f?.overall.maxMs, 3),
+        worst_window_p95_ms: opt(worstP95?.p95Ms, 3),
+        worst_window_p95: worstP95?.name ?? '',
+        worst_window_error_rate: worstErr ? round(worstErr.errorRate, 4) : '',
+        worst_window_error: worstErr?.name ?? '',
+        downtime_s: f ? f.downtimeS : '',
+        longest_outage_s: f ? f.longestOutageS : '',
+        time_to_recover_s: ttr.length === 0 ? '' : ttr.some((x) => x === null) ? 'never' : Math.max(...(ttr as number[])),
+        capacity_back_s: faults.length === 0 ? '' : faults.map((x) => (x.capacityBackS === null ? 'never' : x.capacityBackS)).join(' '),
+        scale_up_reaction_s: opt(f?.scaleUpReactionS, 1),
+        time_to_peak_ready_s: opt(f?.timeToPeakReadyS, 1),
+        peak_ready_replicas: opt(f?.peakReadyReplicas),
+        min_ready_replicas: opt(f?.minReadyReplicas),
+        peak_desired_replicas: opt(f?.peakDesiredReplicas),
+        failed_requests_during_rollout: rollouts.length === 0 ? '' : rollouts.reduce((a, x) => a + x.failedRequests, 0),
+        rollout_duration_s: rollouts.length === 0 ? '' : rollouts.map((x) => (x.rolloutDurationS === null ? 'unfinished' : round(x.rolloutDurationS, 1))).join(' '),
+      });
+    }
+  }
+  return rows;
+}
+
+export function summaryCsv(rows: SummaryRow[]): string {
+  return stringify(rows, { header: true, columns: [...SUMMARY_COLUMNS] });
+}

@@ -1,0 +1,123 @@
+/**
+ * The report's data: everything index.html shows, as one JSON document embedded in the
+ * page (`<script type="application/json" id="capbench-data">`), so tests and tools can
+ * read back exactly what the page displays.
+ */
+import type { Slo, MeasurementWindow } from '../../scenarios/lib/profile.ts';
+import type { FaultWindow, PlatformEvent, RunRecord, TargetFigures } from '../model/index.ts';
+import { claims, type Claim } from './claims.ts';
+import { TIMELINE_COLUMNS, timelineRows } from './csv/tables.ts';
+import { runCharts, targetColor, type ChartSpec } from './html/charts.ts';
+import type { FiguresSource, ReportRun } from './runs.ts';
+import type { Verdict } from './verdict/verdict.ts';
+
+export const REPORT_DATA_SCHEMA = 1;
+
+export interface ReportTargetData {
+  name: string;
+  kind: string;
+  status: string;
+  error?: string;
+  color: string;
+  description: Record<string, string | number>;
+  versions: Record<string, string>;
+  notes: string[];
+  faults: FaultWindow[];
+  figures: TargetFigures | null;
+  figuresSource: FiguresSource;
+}
+
+export interface ReportRunData {
+  runId: string;
+  dir: string;
+  scenario: string;
+  variant: RunRecord['variant'];
+  model: RunRecord['model'];
+  driver: RunRecord['driver'];
+  status: RunRecord['status'];
+  reason?: string;
+  startedAt: string;
+  endedAt?: string;
+  timeScale: number;
+  machine: RunRecord['machine'];
+  versions: Record<string, string>;
+  command: string[];
+  slo: Slo;
+  windows: MeasurementWindow[];
+  targets: ReportTargetData[];
+}
+
+export interface ReportData {
+  schema: typeof REPORT_DATA_SCHEMA;
+  generatedAt: string;
+  verdict: Verdict;
+  runs: ReportRunData[];
+  baselines: ReportRunData[];
+  claims: Claim[];
+  charts: ChartSpec[];
+  /** full-resolution per-second rows (timeline.csv columns), per run id and target: for the second inspector */
+  timeline: Record<string, Record<string, { columns: string[]; rows: Array<Array<string | number>> }>>;
+  events: Record<string, Record<string, PlatformEvent[]>>;
+}
+
+export function runData(r: ReportRun): ReportRunData {
+  const rec = r.saved.record;
+  return {
+    runId: rec.runId,
+    dir: r.saved.dir,
+    scenario: rec.scenario,
+    variant: rec.variant,
+    model: rec.model,
+    driver: rec.driver,
+    status: rec.status,
+    ...(rec.reason === undefined ? {} : { reason: rec.reason }),
+    startedAt: rec.startedAt,
+    ...(rec.endedAt === undefined ? {} : { endedAt: rec.endedAt }),
+    timeScale: rec.timeScale,
+    machine: rec.machine,
+    versions: rec.versions ?? {},
+    command: rec.command ?? [],
+    slo: r.slo,
+    windows: r.windows,
+    targets: r.targets.map((t) => ({
+      name: t.run.name,
+      kind: t.run.kind,
+      status: t.run.status,
+      ...(t.run.error === undefined ? {} : { error: t.run.error }),
+      color: targetColor(t.run.name),
+      description: t.run.description ?? {},
+      versions: t.run.versions ?? {},
+      notes: t.run.notes ?? [],
+      faults: t.run.faults ?? [],
+      figures: t.figures,
+      figuresSource: t.figuresSource,
+    })),
+  };
+}
+
+export function reportData(runs: ReportRun[], baselines: ReportRun[], verdict: Verdict, now: Date = new Date()): ReportData {
+  const timeline: ReportData['timeline'] = {};
+  const events: ReportData['events'] = {};
+  for (const r of runs) {
+    const id = r.saved.record.runId;
+    timeline[id] = {};
+    events[id] = {};
+    const rows = timelineRows(r.saved);
+    const cols = TIMELINE_COLUMNS.filter((c) => c !== 'run_id' && c !== 'scenario' && c !== 'target');
+    for (const t of r.targets) {
+      timeline[id]![t.run.name] = { columns: [...cols], rows: rows.filter((x) => x.target === t.run.name).map((x) => cols.map((c) => x[c])) };
+      events[id]![t.run.name] = t.series.events;
+    }
+  }
+  return {
+    schema: REPORT_DATA_SCHEMA,
+    generatedAt: now.toISOString(),
+    verdict,
+    runs: runs.map(runData),
+    baselines: baselines.map(runData),
+    claims: claims(runs),
+    charts: runs.flatMap(runCharts),
+    timeline,
+    events,
+  };
+}

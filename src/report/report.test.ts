@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { computeFigures } from '../measure/figures.ts';
+import { HarnessError } from '../model/index.ts';
+import { readRun } from '../store/run-store.ts';
+import type { ReportData } from './data.ts';
+import { writeFixtureRun, TEMP_FIXTURES } from './fixtures.test-helper.ts';
+import { downsample, type Point } from './html/charts.ts';
+import { scriptJson } from './html/render.ts';
+import { renderReport, timelineCsv, timelineRows } from './index.ts';
+import { loadReportRun, profileBits } from './runs.ts';
+import { parseSlo, type SloConfig } from './verdict/slo.ts';
+import { decide, gatesFailedOf } from './verdict/verdict.ts';
+
+const FIXTURES = fileURLToPath(new URL('../../test/fixtures/runs/', import.meta.url));
+const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
+const spike = join(FIXTURES, 'spike-60s');
+const rolling = join(FIXTURES, 'rolling-update-60s');
+const interrupted = join(FIXTURES, 'spike-60s-interrupted');
+const noPng = async (): Promise<never> => {
+  throw new Error('canvas: not installed (test)');
+};
+const fixedNow = new Date('2025-01-15T12:00:00.000Z');
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'capbench-report-'));
+}
+
+function embedded(htmlPath: string): ReportData {
+  const html = readFileSync(htmlPath, 'utf8');
+  const m = /<script type="application\/json" id="capbench-data">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(m, 'index.html must embed #capbench-data');
+  return JSON.parse(m[1]!) as ReportData;
+}
+
+function golden(name: string, actual: string): void {
+  const file = join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(file, actual);
+    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`${file} did not exist; written now — check it in and re-run`);
+  }
+  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from the golden file; if intended, re-run with UPDATE_GOLDEN=1`);
+}
+
+function slo(scenarios: Record<string, unknown>, extra: Record<string, unknown> = {}): SloConfig {
+  return parseSlo({ scenarios, ...extra }, 'test-slo.yaml');
+}
+
+test('embedded JSON carries exactly the figures computeFigures gives for the saved series', async () => {
+  const out = tmp();
+  const res = await renderReport({ runDirs: [spike, rolling], outDir: out, pngLoader: noPng, now: fixedNow });
+  const data = embedded(res.htmlPath);
+  for (const dir of [spike, rolling]) {
+    const saved = readRun(dir);
+    const { windows, slo: s } = profileBits(saved.record.profile);
+    const run = data.runs.find((r) => r.runId === saved.record.runId)!;
+    assert.ok(run);
+    assert.equal(run.targets.length, 2);
+    for (const t of saved.record.targets) {
+      const series = saved.series[t.name]!;
+      const expected = computeFigures({ load: series.load, platform: series.platform, faults: t.faults, windows, slo: s });
+      const got = run.targets.find((x) => x.name === t.name)!;
+      assert.equal(got.figuresSource, 'recomputed');
+      assert.deepEqual(got.figures, JSON.parse(JSON.stringify(expected)));
+      // and the run's own copy (written by the same code) agrees
+      assert.deepEqual(got.figures, JSON.parse(JSON.stringify(t.figures)));
+    }
+  }
+  assert.equal(data.verdict.verdict, res.verdict.verdict);
+  assert.ok(data.charts.length > 8);
+  assert.ok(data.charts.every((c) => c.title.length > 0 && c.config.options.scales !== undefined));
+});
+
+test('figures fall back to run.json only when the series are missing', () => {
+  const dir = join(tmp(), 'spike');
+  cpSync(spike, dir, { recursive: true });
+  rmSync(join(dir, 'targets', 'compose', 'load.ndjson'));
+  const r = loadReportRun(dir);
+  const compose = r.targets.find((t) => t.run.name === 'compose')!;
+  const k8s = r.targets.find((t) => t.run.name === 'local-k8s')!;
+  assert.equal(compose.figuresSource, 'run.json');
+  assert.deepEqual(compose.figures, compose.run.figures);
+  assert.equal(k8s.figuresSource, 'recomputed');
+});
+
+test('timeline.csv and summary.csv match the golden files', async () => {
+  golden('timeline.csv', timelineCsv(timelineRows(readRun(spike))));
+  const out = tmp();
+  const res = await renderReport({ runDirs: [spike, rolling], outDir: out, pngLoader: noPng });
+  golden('report-timeline.csv', readFileSync(res.csvPaths[0]!, 'utf8'));
+  golden('summary.csv', readFileSync(res.csvPaths[1]!, 'utf8'));
+});
+
+test('timelineRows: one row per second per target with the documented columns', () => {
+  const saved = readRun(spike);
+  const rows = timelineRows(saved);
+  const perTarget = saved.record.targets.map((t) => rows.filter((r) => r.target === t.name).length);
+  assert.deepEqual(perTarget, saved.record.targets.map((t) => saved.series[t.name]!.load.length));
+  const first = rows[0]!;
+  assert.equal(first.t_s, 0);
+  assert.equal(first.rps, (first.requests as number) - (first.failures as number));
+});
+
+test('verdict flips exactly at the gate boundary', () => {
+  const run = loadReportRun(rolling);
+  const k8s = run.targets.find((t) => t.run.kind === 'kubernetes')!;
+  const worstP95 = Math.max(...k8s.figures!.windows.map((w) => w.p95Ms!));
+  const at = decide([run], slo({ 'rolling-update': { gates: { p95Ms: worstP95 } } }));
+  assert.equal(at.verdict, 'GO', at.reason);
+  assert.equal(gatesFailedOf(at), false);
+  const eps = 1e-9;
+  const over = decide([run], slo({ 'rolling-update': { gates: { p95Ms: worstP95 - eps } } }));
+  assert.equal(over.verdict, 'NO-GO');
+  assert.equal(gatesFailedOf(over), true);
+  const failed = over.failedGates;
+  assert.ok(failed.length >= 1 && failed.every((g) => g.gate === 'p95Ms' && g.target === 'local-k8s'));
+  assert.ok(Math.abs(failed[0]!.overBy! - eps) < 1e-6);
+  assert.match(over.reason, /p95 latency in \w+: .* > .*over by/);
+  // same at the error-rate and downtime boundaries
+  const crash = loadReportRun(writeFixtureRun(tmp(), TEMP_FIXTURES.find((f) => f.scenario === 'node-crash')!));
+  const ck = crash.targets.find((t) => t.run.kind === 'kubernetes')!.figures!;
+  assert.equal(decide([crash], slo({ 'node-crash': { gates: { downtimeS: ck.downtimeS } } })).verdict, 'GO');
+  assert.equal(decide([crash], slo({ 'node-crash': { gates: { downtimeS: ck.downtimeS - 0.5 } } })).verdict, 'NO-GO');
+  const worstErr = Math.max(...ck.windows.map((w) => w.errorRate));
+  assert.equal(decide([crash], slo({ 'node-crash': { gates: { errorRate: worstErr } } })).verdict, 'GO');
+  assert.equal(decide([crash], slo({ 'node-crash': { gates: { errorRate: worstErr + 1e-9 - 2e-9 } } })).verdict, 'NO-GO');
+});
+
+test('per-target gates override the scenario gates', () => {
+  const run = loadReportRun(spike);
+  const v = decide([run], slo({ spike: { gates: { errorRate: 0.01 }, targets: { 'local-k8s': { errorRate: 0.5 } } } }));
+  assert.equal(v.verdict, 'GO', v.reason);
+  assert.ok(v.gates.some((g) => g.target === 'compose' && !g.pass), 'compose still judged by the scenario gate');
+});
+
+test('NO DATA when no Kubernetes target ran, and says why', async () => {
+  const root = tmp();
+  const composeOnly = writeFixtureRun(root, { runId: 'c-only', scenario: 'spike', durationS: 20, targets: [{ name: 'compose', kind: 'compose' }] });
+  const v = decide([loadReportRun(composeOnly)], slo({ spike: { gates: { p95Ms: 1000 } } }));
+  assert.equal(v.verdict, 'NO DATA');
+  assert.match(v.reason, /no Kubernetes target ran.*compose \(compose, completed\)/);
+  assert.equal(gatesFailedOf(v), false);
+  const skipped = writeFixtureRun(root, TEMP_FIXTURES.find((f) => f.runId === 'spike-60s-compose-only')!);
+  const res = await renderReport({ runDirs: [skipped], outDir: join(root, 'r'), pngLoader: noPng });
+  assert.equal(res.verdict.verdict, 'NO DATA');
+  assert.match(res.verdict.reason, /kind: no figures: target skipped \(kind is not installed\)/);
+  assert.match(readFileSync(res.summaryMdPath, 'utf8'), /NO DATA/);
+});
+
+test('an interrupted run renders, clearly marked', async () => {
+  const out = tmp();
+  const res = await renderReport({ runDirs: [interrupted], outDir: out, pngLoader: noPng });
+  const html = readFileSync(res.htmlPath, 'utf8');
+  assert.match(html, /<span class="tag warn">interrupted<\/span>/);
+  assert.match(html, /This run is <b>interrupted<\/b>: interrupted by SIGINT/);
+  const data = embedded(res.htmlPath);
+  assert.equal(data.runs[0]!.status, 'interrupted');
+  assert.ok(data.charts.length > 0);
+  assert.match(readFileSync(res.summaryMdPath, 'utf8'), /\*\*interrupted\*\*/);
+  assert.ok(res.verdict.notes.some((n) => /interrupted/.test(n)));
+  // windows the run never reached are not judged
+  assert.ok(!res.verdict.gates.some((g) => g.subject === 'after' && g.actual === null));
+});
+
+test('without canvas: one log line, and HTML, CSV and Markdown are still written', async () => {
+  const out = tmp();
+  const lines: string[] = [];
+  const res = await renderReport({ runDirs: [spike], outDir: out, pngLoader: noPng, log: (l) => lines.push(l) });
+  const pngLines = lines.filter((l) => /PNG/.test(l));
+  assert.equal(pngLines.length, 1);
+  assert.match(pngLines[0]!, /PNG charts skipped .*canvas: not installed \(test\)/);
+  assert.deepEqual(res.pngPaths, []);
+  for (const p of [res.htmlPath, res.summaryMdPath, ...res.csvPaths]) assert.ok(existsSync(p), p);
+  assert.equal(res.csvPaths.length, 2);
+});
+
+test('with chartjs-node-canvas installed, key charts become PNGs', async (t) => {
+  try {
+    await import('chartjs-node-canvas');
+  } catch {
+    t.skip('chartjs-node-canvas not installed');
+    return;
+  }
+  const out = tmp();
+  const res = await renderReport({ runDirs: [rolling], outDir: out });
+  assert.ok(res.pngPaths.length >= 5);
+  for (const p of res.pngPaths) assert.deepEqual([...readFileSync(p).subarray(1, 4)], [...Buffer.from('PNG')]);
+});
+
+test('default outDir is <first run dir>/report; summary.md links index.html relatively', async () => {
+  const dir = join(tmp(), 'spike');
+  cpSync(spike, dir, { recursive: true });
+  const res = await renderReport({ runDirs: [dir], pngLoader: noPng });
+  assert.equal(res.htmlPath, join(dir, 'report', 'index.html'));
+  const md = readFileSync(res.summaryMdPath, 'utf8');
+  assert.match(md, /\[index\.html\]\(index\.html\)/);
+  assert.match(md, /\| scenario \| target \|/);
+  assert.match(md, /### Failed gates/);
+});
+
+test('baseline: a regression beyond margin and floor is flagged; the same run is not', async () => {
+  const root = tmp();
+  const base = writeFixtureRun(root, { runId: 'base', scenario: 'rolling-update', durationS: 40, startedAt: '2025-01-14T10:00:00.000Z' });
+  const same = writeFixtureRun(root, { runId: 'same', scenario: 'rolling-update', durationS: 40 });
+  const slower = writeFixtureRun(root, {
+    runId: 'slower',
+    scenario: 'rolling-update',
+    durationS: 40,
+    targets: [{ name: 'compose', kind: 'compose' }, { name: 'local-k8s', kind: 'kubernetes', latencyFactor: 1.5 }],
+  });
+  const s = slo({ 'rolling-update': { gates: { p95Ms: 5000 } } }, { regressionMargin: 0.1 });
+  const ok = decide([loadReportRun(same)], s, [loadReportRun(base)]);
+  assert.ok(ok.regressions.length > 0);
+  assert.ok(ok.regressions.every((r) => !r.regressed));
+  const bad = decide([loadReportRun(slower)], s, [loadReportRun(base)]);
+  const regs = bad.regressions.filter((r) => r.regressed);
+  assert.ok(regs.length > 0 && regs.every((r) => r.target === 'local-k8s' && r.gate === 'p95Ms'));
+  assert.equal(bad.verdict, 'GO');
+  assert.equal(gatesFailedOf(bad), true, 'a candidate regression fails the CI job');
+  // a huge margin tolerates it
+  const lax = decide([loadReportRun(slower)], slo({ 'rolling-update': { gates: { p95Ms: 5000 } } }, { regressionMargin: 5 }), [loadReportRun(base)]);
+  assert.ok(lax.regressions.every((r) => !r.regressed));
+  const res = await renderReport({ runDirs: [slower], baselineDirs: [base], outDir: join(root, 'r'), pngLoader: noPng });
+  assert.match(readFileSync(res.summaryMdPath, 'utf8'), /### Baseline regressions[\s\S]*p95 latency/);
+});
+
+test('regression floors: 0 → 1 failed request is not a regression', () => {
+  const s = slo({ 'rolling-update': { gates: { failedRequestsDuringRollout: 10 } } });
+  const base = loadReportRun(rolling);
+  const cur = loadReportRun(rolling);
+  const k8s = cur.targets.find((t) => t.run.kind === 'kubernetes')!;
+  k8s.figures = { ...k8s.figures!, faults: k8s.figures!.faults.map((f) => ({ ...f, failedRequests: f.failedRequests + 1 })) };
+  cur.saved.record = { ...cur.saved.record, runId: 'cur' };
+  const r = decide([cur], s, [base]).regressions.find((x) => x.target === 'local-k8s' && x.gate === 'failedRequestsDuringRollout')!;
+  assert.equal(r.baseline, 0);
+  assert.equal(r.current, 1);
+  assert.equal(r.regressed, false);
+  k8s.figures = { ...k8s.figures, faults: k8s.figures.faults.map((f) => ({ ...f, failedRequests: 6 })) };
+  assert.equal(decide([cur], s, [base]).regressions.find((x) => x.target === 'local-k8s' && x.gate === 'failedRequestsDuringRollout')!.regressed, true);
+});
+
+test('down-sampling keeps spikes (max per bucket) and at most 900 points', () => {
+  const pts: Point[] = Array.from({ length: 3600 }, (_, i) => [i, i === 1234 ? 9999 : 10]);
+  const d = downsample(pts, 'max');
+  assert.ok(d.length <= 900);
+  assert.equal(Math.max(...d.map((p) => p[1] ?? 0)), 9999);
+  assert.deepEqual(downsample([[0, 1], [1, null]], 'max'), [[0, 1], [1, null]]);
+});
+
+test('embedded JSON cannot close its script element', () => {
+  const s = scriptJson({ error: '</script><script>alert(1)</script>' });
+  assert.ok(!s.includes('</script'));
+  assert.deepEqual(JSON.parse(s), { error: '</script><script>alert(1)</script>' });
+});
+
+test('no run dirs is a usage error', async () => {
+  await assert.rejects(renderReport({ runDirs: [] }), (e: unknown) => e instanceof HarnessError && e.exitCode === 2);
+});

@@ -1,0 +1,68 @@
+/**
+ * The report's view of saved runs: each run read with readRun, and every target's figures
+ * recomputed with src/measure's computeFigures from the saved series, so old runs are
+ * judged with today's definitions. Reads files only; never live state.
+ */
+import { defaultSlo, type MeasurementWindow, type Slo } from '../../scenarios/lib/profile.ts';
+import { computeFigures } from '../measure/figures.ts';
+import type { TargetFigures, TargetRun } from '../model/index.ts';
+import { readRun, type SavedRun, type TargetSeries } from '../store/run-store.ts';
+
+/** Where a target's figures came from. */
+export type FiguresSource = 'recomputed' | 'run.json' | 'none';
+
+export interface ReportTarget {
+  run: TargetRun;
+  series: TargetSeries;
+  figures: TargetFigures | null;
+  figuresSource: FiguresSource;
+}
+
+export interface ReportRun {
+  saved: SavedRun;
+  /** measurement windows and SLO of the profile as it ran (defaults when the record lacks them) */
+  windows: MeasurementWindow[];
+  slo: Slo;
+  targets: ReportTarget[];
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Windows and SLO from `record.profile` (typed `unknown` in the record: checked, not trusted). */
+export function profileBits(profile: unknown): { windows: MeasurementWindow[]; slo: Slo } {
+  const windows: MeasurementWindow[] = [];
+  let slo: Slo = defaultSlo;
+  if (isRecord(profile)) {
+    if (Array.isArray(profile.windows)) {
+      for (const w of profile.windows) {
+        if (isRecord(w) && typeof w.name === 'string' && typeof w.startS === 'number' && typeof w.endS === 'number') {
+          windows.push({ name: w.name, startS: w.startS, endS: w.endS });
+        }
+      }
+    }
+    const s = profile.slo;
+    if (isRecord(s) && typeof s.p95Ms === 'number' && typeof s.errorRate === 'number') slo = { p95Ms: s.p95Ms, errorRate: s.errorRate };
+  }
+  return { windows, slo };
+}
+
+/** Figures for every target of a saved run: recomputed from series; run.json's copy only when series are missing. */
+export function reportRun(saved: SavedRun): ReportRun {
+  const { windows, slo } = profileBits(saved.record.profile);
+  const targets = saved.record.targets.map((run): ReportTarget => {
+    const series = saved.series[run.name] ?? { load: [], platform: [], events: [] };
+    if (series.load.length > 0) {
+      const figures = computeFigures({ load: series.load, platform: series.platform, faults: run.faults ?? [], windows, slo });
+      return { run, series, figures, figuresSource: 'recomputed' };
+    }
+    if (run.figures) return { run, series, figures: run.figures, figuresSource: 'run.json' };
+    return { run, series, figures: null, figuresSource: 'none' };
+  });
+  return { saved, windows, slo, targets };
+}
+
+export function loadReportRun(dir: string): ReportRun {
+  return reportRun(readRun(dir));
+}

@@ -1,0 +1,271 @@
+/**
+ * The go/no-go verdict: SLO gates applied to every target's figures, and regressions
+ * against baseline runs. Pure functions of ReportRuns and an SloConfig.
+ */
+import type { TargetFigures } from '../../model/index.ts';
+import type { ReportRun, ReportTarget } from '../runs.ts';
+import { GATE_INFO, GATE_KEYS, gatesFor, type GateKey, type SloConfig } from './slo.ts';
+
+export type VerdictKind = 'GO' | 'NO-GO' | 'NO DATA';
+
+/** One figure checked against one limit. */
+export interface GateResult {
+  runId: string;
+  scenario: string;
+  target: string;
+  targetKind: string;
+  /** Kubernetes targets are the candidates the verdict is about */
+  candidate: boolean;
+  /** a gate key, or `data` when the target produced no figures at all */
+  gate: GateKey | 'data';
+  /** window name, fault label, or null for run-wide figures */
+  subject: string | null;
+  limit: number | null;
+  /** null = no value (no request completed, never recovered, no fault recorded, …) */
+  actual: number | null;
+  pass: boolean;
+  /** actual − limit when failed with a value */
+  overBy: number | null;
+  /** human text, e.g. `p95 latency in spike: 1234 ms > 1000 ms (over by 234 ms)` */
+  text: string;
+}
+
+export interface Regression {
+  runId: string;
+  baselineRunId: string;
+  scenario: string;
+  target: string;
+  candidate: boolean;
+  gate: GateKey;
+  subject: string | null;
+  baseline: number | null;
+  current: number | null;
+  /** current − baseline (null when either is missing) */
+  delta: number | null;
+  /** the worsening the rule tolerates: max(margin × |baseline|, floor) */
+  allowed: number | null;
+  regressed: boolean;
+  text: string;
+}
+
+export interface TargetVerdict {
+  runId: string;
+  scenario: string;
+  target: string;
+  kind: string;
+  status: string;
+  candidate: boolean;
+  result: 'pass' | 'fail' | 'no data';
+  failed: GateResult[];
+}
+
+export interface Verdict {
+  verdict: VerdictKind;
+  /** one sentence that says why */
+  reason: string;
+  sloFile: string;
+  gates: GateResult[];
+  /** failed gates of candidate targets (what makes NO-GO) */
+  failedGates: GateResult[];
+  targets: TargetVerdict[];
+  regressions: Regression[];
+  notes: string[];
+}
+
+export function formatValue(gate: GateKey | 'data', v: number | null): string {
+  if (v === null) return 'none';
+  if (gate === 'data') return String(v);
+  const unit = GATE_INFO[gate].unit;
+  if (unit === '%') return `${+(v * 100).toFixed(2)} %`;
+  if (unit === 'ms') return `${+v.toFixed(1)} ms`;
+  if (unit === 's') return `${+v.toFixed(1)} s`;
+  return `${Math.round(v)} requests`;
+}
+
+/** Measured values of one gate for one target's figures: one per window / fault, or one for the run. */
+export function gateValues(f: TargetFigures, gate: GateKey, windows: string[] | undefined): Array<{ subject: string | null; value: number | null; missing?: string }> {
+  const perWindow = (pick: (w: TargetFigures['overall']) => number | null) => {
+    // a window that starts where the series ended (interrupted run) was never reached: nothing to judge
+    const ws = f.windows.length === 0 ? [f.overall] : f.windows.filter((w) => (windows === undefined || windows.includes(w.name)) && !(w.requests === 0 && w.startS >= f.overall.endS));
+    return ws.map((w) => ({ subject: w.name, value: pick(w), ...(pick(w) === null ? { missing: 'no request completed' } : {}) }));
+  };
+  const perFault = (kind: 'node-crash' | 'rolling-update' | null, pick: (x: TargetFigures['faults'][number]) => number | null, missing: string) => {
+    const fs = f.faults.filter((x) => kind === null || x.window.kind === kind);
+    if (fs.length === 0) return [{ subject: null, value: null, missing: `no ${kind ?? 'fault'} recorded in this run` }];
+    return fs.map((x, i) => ({ subject: `${x.window.kind}${fs.length > 1 ? ` #${i + 1}` : ''}`, value: pick(x), ...(pick(x) === null ? { missing } : {}) }));
+  };
+  switch (gate) {
+    case 'p95Ms':
+      return perWindow((w) => w.p95Ms);
+    case 'errorRate':
+      return perWindow((w) => w.errorRate);
+    case 'downtimeS':
+      return [{ subject: null, value: f.downtimeS }];
+    case 'longestOutageS':
+      return [{ subject: null, value: f.longestOutageS }];
+    case 'timeToRecoverS':
+      return perFault(null, (x) => x.timeToRecoverS, 'never recovered');
+    case 'rolloutDurationS':
+      return perFault('rolling-update', (x) => x.rolloutDurationS, 'rollout never finished');
+    case 'failedRequestsDuringRollout': {
+      const fs = f.faults.filter((x) => x.window.kind === 'rolling-update');
+      if (fs.length === 0) return [{ subject: null, value: null, missing: 'no rolling-update recorded in this run' }];
+      return [{ subject: null, value: fs.reduce((a, x) => a + x.failedRequests, 0) }];
+    }
+    case 'scaleUpReactionS':
+      return [{ subject: null, value: f.scaleUpReactionS, ...(f.scaleUpReactionS === null ? { missing: 'desired replicas never increased' } : {}) }];
+  }
+}
+
+function gateText(gate: GateKey, subject: string | null, limit: number, actual: number | null, pass: boolean, missing?: string): string {
+  const what = `${GATE_INFO[gate].label}${subject === null ? '' : ` in ${subject}`}`;
+  if (actual === null) return `${what}: ${missing ?? 'no value'} (limit ${formatValue(gate, limit)})`;
+  if (pass) return `${what}: ${formatValue(gate, actual)} ≤ ${formatValue(gate, limit)}`;
+  return `${what}: ${formatValue(gate, actual)} > ${formatValue(gate, limit)} (over by ${formatValue(gate, actual - limit)})`;
+}
+
+/** Every gate of the target's scenario applied to its figures. */
+export function evaluateTarget(run: ReportRun, t: ReportTarget, slo: SloConfig): GateResult[] {
+  const rec = run.saved.record;
+  const base = { runId: rec.runId, scenario: rec.scenario, target: t.run.name, targetKind: t.run.kind, candidate: t.run.kind === 'kubernetes' };
+  if (t.figures === null) {
+    const why = `no figures: target ${t.run.status}${t.run.error ? ` (${t.run.error})` : ''}`;
+    return [{ ...base, gate: 'data', subject: null, limit: null, actual: null, pass: false, overBy: null, text: why }];
+  }
+  const { gates, windows } = gatesFor(slo, rec.scenario, t.run.name);
+  const out: GateResult[] = [];
+  for (const gate of GATE_KEYS) {
+    const lim = gates[gate];
+    if (lim === undefined) continue;
+    for (const v of gateValues(t.figures, gate, windows)) {
+      const pass = v.value !== null && v.value <= lim;
+      out.push({
+        ...base,
+        gate,
+        subject: v.subject,
+        limit: lim,
+        actual: v.value,
+        pass,
+        overBy: !pass && v.value !== null ? v.value - lim : null,
+        text: gateText(gate, v.subject, lim, v.value, pass, v.missing),
+      });
+    }
+  }
+  return out;
+}
+
+/** Baseline comparison: same scenario + target, the newest baseline run wins. */
+export function findRegressions(runs: ReportRun[], baselines: ReportRun[], slo: SloConfig): Regression[] {
+  const out: Regression[] = [];
+  for (const run of runs) {
+    const rec = run.saved.record;
+    for (const t of run.targets) {
+      if (t.figures === null) continue;
+      const matches = baselines
+        .filter((b) => b.saved.record.scenario === rec.scenario && b.saved.record.runId !== rec.runId)
+        .flatMap((b) => b.targets.filter((bt) => bt.run.name === t.run.name && bt.figures !== null).map((bt) => ({ b, bt })))
+        .sort((x, y) => y.b.saved.record.startedAt.localeCompare(x.b.saved.record.startedAt));
+      const m = matches[0];
+      if (!m) continue;
+      const { gates, windows } = gatesFor(slo, rec.scenario, t.run.name);
+      let keys = GATE_KEYS.filter((k) => gates[k] !== undefined);
+      if (keys.length === 0) keys = ['p95Ms', 'errorRate', 'downtimeS'];
+      for (const gate of keys) {
+        const cur = gateValues(t.figures, gate, windows);
+        const old = gateValues(m.bt.figures!, gate, windows);
+        for (const c of cur) {
+          const o = old.find((x) => x.subject === c.subject);
+          if (!o) continue;
+          const floor = slo.regressionFloors[gate];
+          let regressed = false;
+          let delta: number | null = null;
+          let allowed: number | null = null;
+          if (o.value !== null && c.value === null) regressed = true;
+          else if (o.value !== null && c.value !== null) {
+            delta = c.value - o.value;
+            allowed = Math.max(slo.regressionMargin * Math.abs(o.value), floor);
+            regressed = delta > allowed;
+          }
+          const what = `${GATE_INFO[gate].label}${c.subject === null ? '' : ` in ${c.subject}`}`;
+          const text = regressed
+            ? delta === null
+              ? `${what}: ${formatValue(gate, o.value)} → ${c.missing ?? 'none'}`
+              : `${what}: ${formatValue(gate, o.value)} → ${formatValue(gate, c.value)} (worse by ${formatValue(gate, delta)}, allowed ${formatValue(gate, allowed)})`
+            : `${what}: ${formatValue(gate, o.value)} → ${formatValue(gate, c.value)}`;
+          out.push({
+            runId: rec.runId,
+            baselineRunId: m.b.saved.record.runId,
+            scenario: rec.scenario,
+            target: t.run.name,
+            candidate: t.run.kind === 'kubernetes',
+            gate,
+            subject: c.subject,
+            baseline: o.value,
+            current: c.value,
+            delta,
+            allowed,
+            regressed,
+            text,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * GO when every Kubernetes target passes every gate of its scenario; NO-GO names each
+ * failed gate; NO DATA when no Kubernetes target produced figures.
+ */
+export function decide(runs: ReportRun[], slo: SloConfig, baselines: ReportRun[] = []): Verdict {
+  const gates: GateResult[] = [];
+  const targets: TargetVerdict[] = [];
+  const notes: string[] = [];
+  for (const run of runs) {
+    const rec = run.saved.record;
+    if (!slo.scenarios[rec.scenario]) notes.push(`${slo.file} has no gates for scenario ${rec.scenario}: its targets pass trivially`);
+    if (rec.status !== 'completed') notes.push(`run ${rec.runId} (${rec.scenario}) is ${rec.status}${rec.reason ? `: ${rec.reason}` : ''} — figures cover only what ran`);
+    for (const t of run.targets) {
+      const res = evaluateTarget(run, t, slo);
+      gates.push(...res);
+      const failed = res.filter((g) => !g.pass);
+      targets.push({
+        runId: rec.runId,
+        scenario: rec.scenario,
+        target: t.run.name,
+        kind: t.run.kind,
+        status: t.run.status,
+        candidate: t.run.kind === 'kubernetes',
+        result: t.figures === null ? 'no data' : failed.length > 0 ? 'fail' : 'pass',
+        failed,
+      });
+    }
+  }
+  const regressions = findRegressions(runs, baselines, slo);
+  const candidates = targets.filter((t) => t.candidate);
+  const withData = candidates.filter((t) => t.result !== 'no data');
+  const failedGates = gates.filter((g) => g.candidate && !g.pass);
+  let verdict: VerdictKind;
+  let reason: string;
+  if (withData.length === 0) {
+    verdict = 'NO DATA';
+    const all = targets.map((t) => `${t.target} (${t.kind}, ${t.status})`).join(', ') || 'none';
+    reason = candidates.length === 0
+      ? `no Kubernetes target ran — targets in these runs: ${all}; run with --target kind (or another Kubernetes target) to get a verdict`
+      : `the Kubernetes targets produced no measurements — ${candidates.map((t) => `${t.target}: ${t.failed[0]?.text ?? t.status}`).join('; ')}`;
+  } else if (failedGates.length > 0) {
+    verdict = 'NO-GO';
+    reason = `${failedGates.length} gate${failedGates.length === 1 ? '' : 's'} failed on Kubernetes: ` +
+      failedGates.map((g) => `${g.scenario}/${g.target}: ${g.text}`).join('; ');
+  } else {
+    verdict = 'GO';
+    reason = `every Kubernetes target (${withData.map((t) => `${t.scenario}/${t.target}`).join(', ')}) passed every gate of ${slo.file}`;
+  }
+  return { verdict, reason, sloFile: slo.file, gates, failedGates, targets, regressions, notes };
+}
+
+/** What fails a CI job: a failed gate of a candidate, or a regression of a candidate. */
+export function gatesFailedOf(v: Verdict): boolean {
+  return v.failedGates.length > 0 || v.regressions.some((r) => r.regressed && r.candidate);
+}

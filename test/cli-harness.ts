@@ -1,0 +1,33 @@
+/** In-process CLI runs with captured output (Playwright/k6 style CLI tests). */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../src/cli/main.ts';
+import type { Io } from '../src/cli/program.ts';
+import type { Interrupt } from '../src/run/interrupt.ts';
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export async function cli(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; interrupt?: Interrupt } = {}): Promise<CliResult> {
+  let out = '';
+  let err = '';
+  const io: Io = {
+    out: (s) => void (out += s),
+    err: (s) => void (err += s),
+    env: o.env ?? process.env,
+    cwd: o.cwd ?? process.cwd(),
+    installSignalHandlers: false,
+    exitCode: undefined,
+    ...(o.interrupt ? { interrupt: o.interrupt } : {}),
+  };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+export function tempDir(prefix = 'capbench-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
