@@ -40,6 +40,7 @@ interface RunFlags {
   rebootDelay?: number;
   port?: number;
   context?: string;
+  composeFile?: string;
   allowDestructive?: boolean;
   report: boolean;
   slo?: string;
@@ -67,6 +68,7 @@ export function buildProgram(io: Io): Command {
     .option('-o, --out <dir>', 'where run directories go', 'reports')
     .option('--reboot-delay <s>', 'Compose/local host crash: seconds until the host comes back (default 120)', number('--reboot-delay', 0, 3600))
     .option('--port <port>', 'local target: proxy port on 127.0.0.1 (0 = any free)', number('--port', 0, 65535))
+    .option('--compose-file <file>', 'compose target: your compose file (see clusters/compose/README.md)')
     .option('--context <name>', 'kubernetes target: kubeconfig context')
     .option('--allow-destructive', 'allow node crashes on a context capbench did not create')
     .option('--no-report', 'do not render the report at the end')
@@ -100,6 +102,7 @@ export function buildProgram(io: Io): Command {
                 ...(flags.rebootDelay === undefined ? {} : { rebootDelayS: flags.rebootDelay }),
                 ...(flags.port === undefined ? {} : { port: flags.port }),
                 ...(flags.context === undefined ? {} : { context: flags.context }),
+                ...(flags.composeFile === undefined ? {} : { composeFile: resolve(io.cwd, flags.composeFile) }),
                 ...(flags.allowDestructive ? { allowDestructive: true } : {}),
               },
               interrupt,
@@ -152,6 +155,19 @@ export function buildProgram(io: Io): Command {
       }
       io.out(await describeK6(io.env));
     });
+
+  const cluster = program.command('cluster').description('create or delete a Kubernetes cluster for a preset (local-k8s, kind, minikube)');
+  for (const verb of ['up', 'down'] as const) {
+    cluster
+      .command(verb)
+      .description(verb === 'up' ? 'create the cluster (and build/load what it needs); idempotent' : 'delete the cluster and restore the host; idempotent')
+      .argument('<preset>', 'local-k8s | kind | minikube')
+      .action(async (preset: string) => {
+        const { clusterUp, clusterDown } = await import('../targets/kubernetes/cluster.ts');
+        const log = (l: string): void => io.out(l + '\n');
+        await (verb === 'up' ? clusterUp(preset, log) : clusterDown(preset, log));
+      });
+  }
 
   program
     .command('cleanup')
