@@ -7,7 +7,10 @@
  *  4. report rendering of a 30-minute, 3 scenarios × 2 targets run (goal < 10 s, < 5 MB HTML).
  */
 import { fork } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { profiles, type Profile } from '../scenarios/lib/index.ts';
 import { BuiltinDriver } from '../src/load/builtin/builtin-driver.ts';
@@ -15,6 +18,7 @@ import { Clock } from '../src/run/clock.ts';
 import type { LoadSecond } from '../src/model/index.ts';
 
 const SERVER = fileURLToPath(new URL('./bench-server.cjs', import.meta.url));
+// (in the bundle, bench-server.cjs sits beside the bundle: same relative URL)
 
 async function startServer(delayMs: number): Promise<{ port: number; stop: () => void }> {
   const child = fork(SERVER, [String(delayMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -60,44 +64,75 @@ async function drive(p: Profile, port: number, onSecond: (s: LoadSecond) => void
   return { requests: s.requests, failures: s.failures, seconds: wallS, cpuMsPerS: (cpu.user + cpu.system) / 1000 / wallS, peakRssMB: peakRss / 2 ** 20 };
 }
 
-async function main(): Promise<void> {
-  const cpu = cpus();
-  console.log(`machine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`);
+/**
+ * Each measurement runs in a fresh process, so one does not inflate the next one's memory.
+ * Driver parts run from an esbuild bundle in plain node — what a published build runs —
+ * and, for comparison, under tsx (whose loader thread adds its own memory).
+ */
+async function inChild(part: string, how: 'bundle' | 'tsx'): Promise<void> {
+  const child =
+    how === 'bundle'
+      ? fork(bundle(), ['--part', part, '--how', how], { stdio: 'inherit', execArgv: [] })
+      : fork(fileURLToPath(import.meta.url), ['--part', part, '--how', how], { stdio: 'inherit', execArgv: process.execArgv });
+  await new Promise<void>((resolve, reject) => child.once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`bench part ${part} exited ${c}`)))));
+}
 
-  // 1. throughput
-  {
+let bundled: string | null = null;
+function bundle(): string {
+  if (bundled) return bundled;
+  const dir = fileURLToPath(new URL('../.tmp/bench/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(SERVER, join(dir, 'bench-server.cjs'));
+  buildSync({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: join(dir, 'bench-self.mjs'), logLevel: 'error', external: ['../src/report/bench.ts'] });
+  bundled = join(dir, 'bench-self.mjs');
+  return bundled;
+}
+const HOW = process.argv.includes('--how') ? process.argv[process.argv.indexOf('--how') + 1] : 'tsx';
+
+async function main(): Promise<void> {
+  const part = process.argv[process.argv.indexOf('--part') + 1];
+  if (process.argv.includes('--part') && part) return runPart(part);
+  const cpu = cpus();
+  console.log(`machine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  for (const p of ['throughput', 'memory', 'overhead']) await inChild(p, 'bundle');
+  await inChild('memory', 'tsx');
+  await inChild('report', 'tsx');
+}
+
+async function runPart(part: string): Promise<void> {
+  if (part === 'throughput') {
     const srv = await startServer(0);
     try {
       const secs = 10;
       const r = await drive(profile(100, secs, 0), srv.port);
       const rps = r.requests / secs;
-      console.log(`builtin throughput: 100 VUs, no think time, ${secs} s: ${r.requests} requests, ${r.failures} failed, ${rps.toFixed(0)} req/s (goal ≥ 15000: ${rps >= 15000 ? 'met' : 'NOT met'}), driver CPU ${(r.cpuMsPerS / 10).toFixed(0)} %`);
+      console.log(`[${HOW}] builtin throughput: 100 VUs, no think time, ${secs} s: ${r.requests} requests, ${r.failures} failed, ${rps.toFixed(0)} req/s (goal ≥ 15000: ${rps >= 15000 ? 'met' : 'NOT met'}), driver CPU ${(r.cpuMsPerS / 10).toFixed(0)} %`);
     } finally {
       srv.stop();
     }
   }
-  // 2. memory with 2000 idle-waiting VUs (server answers after 2 s)
-  {
+  // memory with 2000 idle-waiting VUs (server answers after 2 s)
+  if (part === 'memory') {
     const srv = await startServer(2000);
     try {
       if (global.gc) global.gc();
       const r = await drive(profile(2000, 10, 0), srv.port);
-      console.log(`builtin memory: 2000 VUs waiting on 2 s responses, 10 s: peak RSS ${r.peakRssMB.toFixed(0)} MB (goal < 150: ${r.peakRssMB < 150 ? 'met' : 'NOT met'}), ${r.requests} requests`);
+      console.log(`[${HOW}] builtin memory: 2000 VUs waiting on 2 s responses, 10 s: peak RSS ${r.peakRssMB.toFixed(0)} MB (goal < 150: ${r.peakRssMB < 150 ? 'met' : 'NOT met'}), ${r.requests} requests`);
     } finally {
       srv.stop();
     }
   }
-  // 3. harness overhead at the spike's peak load shape (100 VUs, 1 s think time): CPU per second
-  {
+  // harness overhead at the spike's peak load shape (100 VUs, 1 s think time): CPU per second
+  if (part === 'overhead') {
     const srv = await startServer(50);
     try {
       const r = await drive(profile(100, 10, 1000), srv.port);
-      console.log(`harness overhead: 100 VUs with 1 s think time, 10 s: ${(r.requests / 10).toFixed(0)} req/s, ${r.cpuMsPerS.toFixed(1)} ms CPU per second (${(r.cpuMsPerS / 10).toFixed(1)} % of one core)`);
+      console.log(`[${HOW}] harness overhead: 100 VUs with 1 s think time, 10 s: ${(r.requests / 10).toFixed(0)} req/s, ${r.cpuMsPerS.toFixed(1)} ms CPU per second (${(r.cpuMsPerS / 10).toFixed(1)} % of one core)`);
     } finally {
       srv.stop();
     }
   }
-  // 4. report rendering
+  if (part !== 'report') return;
   try {
     const { benchReport } = (await import('../src/report/bench.ts')) as { benchReport: () => Promise<{ renderMs: number; htmlBytes: number }> };
     const r = await benchReport();

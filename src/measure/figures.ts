@@ -4,17 +4,13 @@
  */
 import type { MeasurementWindow, Slo } from '../../scenarios/lib/profile.ts';
 import type { FaultFigures, FaultWindow, LoadSecond, PlatformSecond, TargetFigures, WindowFigures } from '../model/index.ts';
-import { maxMs, meanMs, mergeEncoded, percentileMs } from './histogram.ts';
+import { decodeHistogram, maxMs, meanMs, newHistogram, percentileMs, type Histogram } from './histogram.ts';
 
 /** Seconds a recovery stretch must last (DESIGN.md: "the first 10-second stretch"). */
 export const RECOVERY_STRETCH_S = 10;
 
-/** Figures of the seconds t ∈ [startS, endS), percentiles from the merged histogram. */
-export function windowFigures(load: readonly LoadSecond[], name: string, startS: number, endS: number): WindowFigures {
-  const secs = load.filter((s) => s.t >= startS && s.t < endS);
-  const h = mergeEncoded(secs.map((s) => s.histogram));
-  const requests = secs.reduce((a, s) => a + s.requests, 0);
-  const failures = secs.reduce((a, s) => a + s.failures, 0);
+/** Request counts and latency of a set of seconds, from one merged histogram. */
+function figuresOf(name: string, startS: number, endS: number, requests: number, failures: number, h: Histogram): WindowFigures {
   const span = Math.max(1, endS - startS);
   return {
     name,
@@ -30,6 +26,32 @@ export function windowFigures(load: readonly LoadSecond[], name: string, startS:
     p99Ms: percentileMs(h, 99),
     maxMs: maxMs(h),
   };
+}
+
+/** Figures of the seconds t ∈ [startS, endS), percentiles from the merged histogram. */
+export function windowFigures(load: readonly LoadSecond[], name: string, startS: number, endS: number): WindowFigures {
+  return windowsFigures(load, [{ name, startS, endS }])[0]!;
+}
+
+/**
+ * Figures of several windows in one pass: each second's histogram is decoded once and
+ * added to every window it belongs to (decoding is the expensive part of a long run).
+ */
+export function windowsFigures(load: readonly LoadSecond[], windows: ReadonlyArray<{ name: string; startS: number; endS: number }>): WindowFigures[] {
+  const acc = windows.map(() => ({ h: newHistogram(), requests: 0, failures: 0 }));
+  for (const s of load) {
+    let h: Histogram | null = null;
+    windows.forEach((w, i) => {
+      if (s.t < w.startS || s.t >= w.endS) return;
+      const a = acc[i]!;
+      a.requests += s.requests;
+      a.failures += s.failures;
+      if (s.histogram === '') return;
+      h ??= decodeHistogram(s.histogram);
+      a.h.add(h);
+    });
+  }
+  return windows.map((w, i) => figuresOf(w.name, w.startS, w.endS, acc[i]!.requests, acc[i]!.failures, acc[i]!.h));
 }
 
 /** DESIGN.md: a second is down when fewer than half of its requests succeeded, or none completed. */
@@ -64,20 +86,39 @@ export function downtime(load: readonly LoadSecond[], fromS = -Infinity, toS = I
  * completed requests and the stretch's merged p95 and error rate meet the SLO; null = never.
  */
 export function timeToRecoverS(load: readonly LoadSecond[], fromMs: number, slo: Slo): number | null {
-  const byT = new Map(load.map((s) => [s.t, s]));
   const first = Math.floor(fromMs / 1000);
-  const last = load.length === 0 ? -1 : Math.max(...load.map((s) => s.t));
-  for (let start = first; start + RECOVERY_STRETCH_S - 1 <= last; start++) {
-    const stretch: LoadSecond[] = [];
-    for (let t = start; t < start + RECOVERY_STRETCH_S; t++) {
-      const s = byT.get(t);
-      if (!s || s.requests === 0) break;
-      stretch.push(s);
+  const secs = load.filter((s) => s.t >= first).sort((a, b) => a.t - b.t);
+  // slide a 10 s stretch over the seconds: add the second entering, subtract the one leaving
+  const stretch: Array<{ s: LoadSecond; h: Histogram }> = [];
+  const merged = newHistogram();
+  let requests = 0;
+  let failures = 0;
+  for (const s of secs) {
+    const prev = stretch[stretch.length - 1];
+    if (s.requests === 0 || (prev && s.t !== prev.s.t + 1)) {
+      // a second without completed requests (or a hole) breaks every stretch through it
+      stretch.length = 0;
+      merged.reset();
+      requests = 0;
+      failures = 0;
+      if (s.requests === 0) continue;
     }
-    if (stretch.length < RECOVERY_STRETCH_S) continue;
-    const w = windowFigures(stretch, 'stretch', start, start + RECOVERY_STRETCH_S);
-    if (w.p95Ms !== null && w.p95Ms <= slo.p95Ms && w.errorRate <= slo.errorRate) {
-      return Math.max(0, (start * 1000 - fromMs) / 1000);
+    const h = decodeHistogram(s.histogram);
+    stretch.push({ s, h });
+    merged.add(h);
+    requests += s.requests;
+    failures += s.failures;
+    if (stretch.length > RECOVERY_STRETCH_S) {
+      const out = stretch.shift()!;
+      merged.subtract(out.h);
+      requests -= out.s.requests;
+      failures -= out.s.failures;
+    }
+    if (stretch.length === RECOVERY_STRETCH_S) {
+      const p95 = percentileMs(merged, 95);
+      if (p95 !== null && p95 <= slo.p95Ms && failures / requests <= slo.errorRate) {
+        return Math.max(0, (stretch[0]!.s.t * 1000 - fromMs) / 1000);
+      }
     }
   }
   return null;
@@ -149,9 +190,13 @@ export function computeFigures(inp: FigureInputs): TargetFigures {
   const ready = inp.platform.filter((p) => !p.gap && p.readyReplicas !== undefined).map((p) => p.readyReplicas!);
   const desired = inp.platform.filter((p) => !p.gap).map(desiredOf).filter((d): d is number => d !== undefined);
   const dt = downtime(inp.load);
+  const all = windowsFigures(inp.load, [
+    ...inp.windows.map((w) => ({ name: w.name, startS: w.startS, endS: Math.min(w.endS, Math.max(lastT, w.startS + 1)) })),
+    { name: 'overall', startS: 0, endS: Math.max(1, lastT) },
+  ]);
   return {
-    windows: inp.windows.map((w) => windowFigures(inp.load, w.name, w.startS, Math.min(w.endS, Math.max(lastT, w.startS + 1)))),
-    overall: windowFigures(inp.load, 'overall', 0, Math.max(1, lastT)),
+    windows: all.slice(0, -1),
+    overall: all[all.length - 1]!,
     downtimeS: dt.downtimeS,
     longestOutageS: dt.longestOutageS,
     scaleUpReactionS: spike ? up.reactionS : null,
