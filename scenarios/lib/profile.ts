@@ -113,6 +113,21 @@ export const requestMix: RequestKind[] = [
   { name: 'light', method: 'GET', path: '/light', weight: 15 },
 ];
 
+/** What every profile shares: request mix, think time, timeout, warm-up users, HPA tuning per variant. */
+export function commonProfile(variant: Variant): Pick<Profile, 'warmupS' | 'warmupVUs' | 'requests' | 'thinkTimeMs' | 'timeoutMs' | 'slo' | 'hpa'> {
+  return {
+    warmupS: variant === 'full' ? 30 : 10,
+    warmupVUs: 5,
+    requests: requestMix,
+    thinkTimeMs: { min: 800, max: 1200 },
+    timeoutMs: 10_000,
+    slo: defaultSlo,
+    hpa: variant === 'full'
+      ? { scaleUpStabilizationS: 0, scaleDownStabilizationS: 300 }
+      : { scaleUpStabilizationS: 0, scaleDownStabilizationS: 30 },
+  };
+}
+
 /** Service-level objective every scenario is judged against (p95 ≤ 1 s, ≤ 1 % failed). */
 export const defaultSlo: Slo = { p95Ms: 1000, errorRate: 0.01 };
 

@@ -1,4 +1,4 @@
-import { defaultSlo, requestMix, windowsFromStages, type Profile, type Stage, type Variant } from './profile.ts';
+import { commonProfile, windowsFromStages, type Profile, type Stage, type Variant } from './profile.ts';
 
 /**
  * The seeds' spike: baseline 10 users, spike to 100, hold, drop to 20, hold.
@@ -23,17 +23,9 @@ function spike(variant: Variant, d: { base: number; ramp: number; hold: number; 
     startRate: 8,
     rateStages,
     maxVUs: 400,
-    warmupS: variant === 'full' ? 30 : 10,
-    warmupVUs: 5,
-    requests: requestMix,
-    thinkTimeMs: { min: 800, max: 1200 },
-    timeoutMs: 10_000,
-    slo: defaultSlo,
+    ...commonProfile(variant),
     windows: windowsFromStages(stages, ['baseline', 'spike', 'spike', 'after', 'after']),
     faults: [],
-    hpa: variant === 'full'
-      ? { scaleUpStabilizationS: 0, scaleDownStabilizationS: 300 }
-      : { scaleUpStabilizationS: 0, scaleDownStabilizationS: 30 },
   };
 }
 

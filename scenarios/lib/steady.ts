@@ -1,4 +1,4 @@
-import { defaultSlo, requestMix, type Profile, type ScenarioName, type Variant } from './profile.ts';
+import { commonProfile, type Profile, type ScenarioName, type Variant } from './profile.ts';
 
 /**
  * Steady load around a fault the harness fires: baseline, fault window, recovery window.
@@ -18,12 +18,7 @@ function steady(scenario: Exclude<ScenarioName, 'spike'>, variant: Variant, d: {
     startRate: Math.round(vus * 0.8),
     rateStages: [{ durationS: total, target: Math.round(vus * 0.8) }],
     maxVUs: 300,
-    warmupS: variant === 'full' ? 30 : 10,
-    warmupVUs: 5,
-    requests: requestMix,
-    thinkTimeMs: { min: 800, max: 1200 },
-    timeoutMs: 10_000,
-    slo: defaultSlo,
+    ...commonProfile(variant),
     windows: [
       { name: 'baseline', startS: 0, endS: d.baseline },
       { name: 'fault', startS: d.baseline, endS: d.baseline + d.fault },
@@ -32,9 +27,6 @@ function steady(scenario: Exclude<ScenarioName, 'spike'>, variant: Variant, d: {
     faults: scenario === 'node-crash'
       ? [{ kind: 'node-crash', atS: d.baseline, downS: d.downS }]
       : [{ kind: 'rolling-update', atS: d.baseline }],
-    hpa: variant === 'full'
-      ? { scaleUpStabilizationS: 0, scaleDownStabilizationS: 300 }
-      : { scaleUpStabilizationS: 0, scaleDownStabilizationS: 30 },
   };
 }
 

@@ -33,7 +33,8 @@ export function reportError(e: unknown, io: Io): number {
   return ExitCode.internal;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/** The real process: stdio, process.env, signal handlers; sets process.exitCode. */
+export async function runMain(argv: string[] = process.argv.slice(2)): Promise<void> {
   const io: Io = {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
@@ -42,6 +43,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     installSignalHandlers: true,
     exitCode: undefined,
   };
-  const code = await main(process.argv.slice(2), io);
-  process.exitCode = code;
+  process.exitCode = await main(argv, io);
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runMain();

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scenarioNames } from '../../scenarios/lib/index.ts';
 import { selectDriver, driverChoices } from '../load/select-driver.ts';
@@ -6,7 +7,7 @@ import { ExitCode, HarnessError, unknownName } from '../model/index.ts';
 import { harnessVersion } from '../run/machine.ts';
 import { Interrupt } from '../run/interrupt.ts';
 import { runScenario, type RunOutcome } from '../run/run.ts';
-import { createTarget, targetNames } from '../targets/registry.ts';
+import { createTarget, parseTargetList, targetNames, type TargetName } from '../targets/registry.ts';
 
 /** What the CLI may touch of the outside world (injected in tests). */
 export interface Io {
@@ -22,10 +23,16 @@ export interface Io {
   interrupt?: Interrupt;
 }
 
-function number(flag: string, min: number, max: number) {
+/**
+ * commander parser of a bounded number flag. The message names the flag, the range and the
+ * value; `hint` says what to pass instead. Commander prints it and main() exits 2.
+ */
+function number(flag: string, min: number, max: number, hint: string, o: { integer?: boolean } = {}) {
   return (v: string): number => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${flag} must be a number in [${min}, ${max}] (got ${JSON.stringify(v)})`);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max || (o.integer && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`${flag} must be ${o.integer ? 'an integer' : 'a number'} in [${min}, ${max}] (got ${JSON.stringify(v)})\nhint: ${hint}`);
+    }
     return n;
   };
 }
@@ -62,12 +69,12 @@ export function buildProgram(io: Io): Command {
     .argument('<scenario>', `${scenarioNames.join(' | ')} | all`)
     .option('-t, --target <names>', `comma-separated targets (${targetNames.join(', ')}) or auto = every usable one`, 'auto')
     .option('--quick', 'the ~3-minute profile instead of the ~30-minute one')
-    .option('--time-scale <factor>', 'scale every duration of the profile (tests: 0.1 makes a quick run ~20 s)', number('--time-scale', 0.01, 10))
+    .option('--time-scale <factor>', 'scale every duration of the profile (tests: 0.1 makes a quick run ~20 s)', number('--time-scale', 0.01, 10, 'e.g. --time-scale 0.1 for a smoke run; omit it for the profile as written'))
     .addOption(new Option('--driver <name>', 'load driver: k6 when found (auto), k6, or builtin').choices([...driverChoices]).default('auto'))
     .addOption(new Option('--model <model>', 'closed = ramping VUs; open = ramping arrival rate (no coordinated omission)').choices(['closed', 'open']).default('closed'))
     .option('-o, --out <dir>', 'where run directories go', 'reports')
-    .option('--reboot-delay <s>', 'Compose/local host crash: seconds until the host comes back (default 120)', number('--reboot-delay', 0, 3600))
-    .option('--port <port>', 'local target: proxy port on 127.0.0.1 (0 = any free)', number('--port', 0, 65535))
+    .option('--reboot-delay <s>', 'Compose/local host crash: seconds until the host comes back (default 120)', number('--reboot-delay', 0, 3600, 'seconds until the crashed host comes back, e.g. --reboot-delay 60 (default 120)'))
+    .option('--port <port>', 'local target: proxy port on 127.0.0.1 (0 = any free)', number('--port', 0, 65535, 'a free TCP port, or --port 0 for any free one', { integer: true }))
     .option('--compose-file <file>', 'compose target: your compose file (see clusters/compose/README.md)')
     .option('--context <name>', 'kubernetes target: kubeconfig context')
     .option('--allow-destructive', 'allow node crashes on a context capbench did not create')
@@ -76,10 +83,7 @@ export function buildProgram(io: Io): Command {
     .option('--fail-on-gates', 'exit 5 when a gate fails')
     .option('--no-warmup', 'skip the warm-up (not recommended)')
     .action(async (scenario: string, flags: RunFlags) => {
-      if (scenario !== 'all' && !(scenarioNames as string[]).includes(scenario)) throw unknownName('run', 'scenario', scenario, [...scenarioNames, 'all']);
-      if (flags.quick && flags.timeScale !== undefined && flags.timeScale > 1) {
-        throw new HarnessError(`--time-scale: must be ≤ 1 with --quick (got ${flags.timeScale})`, { code: 'usage', hint: 'drop --quick to run the full profile' });
-      }
+      await checkRunFlags(scenario, flags, io);
       const interrupt = io.interrupt ?? new Interrupt();
       const detach = io.installSignalHandlers ? installSignals(interrupt, io) : () => {};
       try {
@@ -114,7 +118,7 @@ export function buildProgram(io: Io): Command {
         }
         for (const oc of outcomes) io.out(`saved: ${oc.runDir} (${oc.record.status})\n`);
         if (flags.report && outcomes.length > 0) {
-          const rep = await renderReportLazy(outcomes.map((o) => o.runDir), { ...(flags.slo ? { slo: flags.slo } : {}), ...(flags.failOnGates ? { failOnGates: true } : {}) }, log);
+          const rep = await renderReportLazy(outcomes.map((o) => o.runDir), { ...(flags.slo ? { slo: resolve(io.cwd, flags.slo) } : {}), ...(flags.failOnGates ? { failOnGates: true } : {}) }, log);
           io.out(`report: ${rep.htmlPath}\nsummary: ${rep.summaryMdPath}\n`);
           if (rep.gatesFailed && flags.failOnGates) io.exitCode = ExitCode.gatesFailed;
         }
@@ -139,7 +143,9 @@ export function buildProgram(io: Io): Command {
     .option('--out <dir>', 'output directory (default <first run>/report)')
     .option('--fail-on-gates', 'exit 5 when a gate fails or a regression is flagged')
     .action(async (dirs: string[], flags: { baseline?: string[]; slo?: string; out?: string; failOnGates?: boolean }) => {
-      const rep = await renderReportLazy(dirs.map((d) => resolve(io.cwd, d)), { ...flags, report: true }, (l) => io.out(l + '\n'), flags.baseline?.map((d) => resolve(io.cwd, d)));
+      if (flags.out !== undefined) checkOutDir('--out', flags.out, io);
+      const opts = { ...flags, ...(flags.slo === undefined ? {} : { slo: resolve(io.cwd, flags.slo) }), ...(flags.out === undefined ? {} : { out: resolve(io.cwd, flags.out) }) };
+      const rep = await renderReportLazy(dirs.map((d) => resolve(io.cwd, d)), opts, (l) => io.out(l + '\n'), flags.baseline?.map((d) => resolve(io.cwd, d)));
       io.out(`report: ${rep.htmlPath}\nsummary: ${rep.summaryMdPath}\n`);
       if (rep.gatesFailed && flags.failOnGates) io.exitCode = ExitCode.gatesFailed;
     });
@@ -185,7 +191,86 @@ export function buildProgram(io: Io): Command {
       io.out(n === 0 ? 'cleanup: nothing left over\n' : `cleanup: ${n} item(s) removed\n`);
     });
 
+  addErrorHints(program, 'capbench');
   return program;
+}
+
+/**
+ * Everything about `run`'s flags that can be judged before anything starts (k6: executors
+ * validate first) — so a typo fails in a second, not after a 30-minute run. Throws
+ * HarnessError: usage (2) for flags, badConfig (3) for files named by flags.
+ */
+async function checkRunFlags(scenario: string, flags: RunFlags, io: Io): Promise<void> {
+  if (scenario !== 'all' && !(scenarioNames as string[]).includes(scenario)) {
+    throw unknownName('run', 'scenario', scenario, [...scenarioNames, 'all'], 'e.g. `capbench run spike --quick`');
+  }
+  if (flags.quick && flags.timeScale !== undefined && flags.timeScale > 1) {
+    throw new HarnessError(`--time-scale: must be ≤ 1 with --quick (got ${flags.timeScale})`, { code: 'usage', hint: 'drop --quick to run the full profile, or pass --time-scale 1 or less' });
+  }
+  let names: TargetName[];
+  let auto: boolean;
+  try {
+    ({ names, auto } = parseTargetList(flags.target));
+  } catch (e) {
+    if (e instanceof HarnessError && e.hint === undefined) {
+      throw new HarnessError(e.message, { code: 'usage', hint: `valid targets: ${[...targetNames, 'auto'].join(', ')} — e.g. --target local,compose`, cause: e });
+    }
+    throw e;
+  }
+  const uses = (t: string): boolean => auto || (names as string[]).includes(t);
+  const needs = (flag: string, target: string, what: string): void => {
+    if (!(targetNames as string[]).includes(target)) {
+      throw new HarnessError(`${flag}: ${what} must go with the ${target} target (got a build without it; targets: ${targetNames.join(', ')})`, { code: 'usage', hint: `drop ${flag}` });
+    }
+    if (!uses(target)) {
+      throw new HarnessError(`${flag}: ${what} must go with --target ${target} or auto (got --target ${flags.target})`, { code: 'usage', hint: `add ${target} to --target, or drop ${flag}` });
+    }
+  };
+  if (flags.port !== undefined) needs('--port', 'local', 'the proxy port of the local target');
+  if (flags.context !== undefined) needs('--context', 'kubernetes', 'a kubeconfig context');
+  if (flags.composeFile !== undefined) {
+    needs('--compose-file', 'compose', 'a compose file');
+    const file = resolve(io.cwd, flags.composeFile);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      throw new HarnessError(`--compose-file: ${flags.composeFile} must be an existing compose file (got ${existsSync(file) ? 'a directory' : 'nothing'} at ${file})`, {
+        code: 'badConfig',
+        hint: 'omit --compose-file to run the reference app (clusters/compose/compose.yaml); for your own app see clusters/compose/README.md',
+      });
+    }
+  }
+  if (flags.rebootDelay !== undefined && scenario !== 'node-crash' && scenario !== 'all') {
+    throw new HarnessError(`--reboot-delay: must go with the node-crash scenario (got scenario ${scenario})`, { code: 'usage', hint: `capbench run node-crash --reboot-delay ${flags.rebootDelay} …, or drop --reboot-delay` });
+  }
+  if (!flags.report && (flags.slo !== undefined || flags.failOnGates)) {
+    throw new HarnessError(`--no-report: must not be combined with ${flags.slo !== undefined ? '--slo' : '--fail-on-gates'} (got both; gates are judged by the report)`, {
+      code: 'usage',
+      hint: 'drop --no-report, or judge the saved run later: capbench report reports/<run-id> --slo FILE --fail-on-gates',
+    });
+  }
+  checkOutDir('--out', flags.out, io);
+  // a broken SLO file fails now, not after the load
+  if (flags.report) {
+    const { loadSloFile } = await import('../report/verdict/slo.ts');
+    loadSloFile(flags.slo === undefined ? undefined : resolve(io.cwd, flags.slo));
+  }
+}
+
+/** `--out` must be a directory or not exist yet (it is created). */
+function checkOutDir(flag: string, dir: string, io: Io): void {
+  const abs = resolve(io.cwd, dir);
+  if (existsSync(abs) && !statSync(abs).isDirectory()) {
+    throw new HarnessError(`${flag}: ${dir} must be a directory or a path that does not exist yet (got a file at ${abs})`, { code: 'usage', hint: `pick another ${flag}, e.g. ${flag} reports` });
+  }
+}
+
+/**
+ * Commander's own errors (unknown command or option, missing argument, bad choice) name the
+ * input; this adds the next command to run, and the valid subcommands where there are some.
+ */
+function addErrorHints(cmd: Command, path: string): void {
+  const subs = cmd.commands.map((c) => c.name());
+  cmd.showHelpAfterError(`hint: ${path} --help${subs.length > 0 ? ` (commands: ${subs.join(', ')})` : ' lists every option'}`);
+  for (const c of cmd.commands) addErrorHints(c, `${path} ${c.name()}`);
 }
 
 async function describeK6(env: NodeJS.ProcessEnv): Promise<string> {

@@ -9,6 +9,7 @@ import { computeFigures } from '../measure/figures.ts';
 import { HarnessError, RUN_SCHEMA_VERSION, type FaultWindow, type LoadSecond, type PlatformSecond, type RunRecord, type TargetRun } from '../model/index.ts';
 import { loadProfile } from '../scenario/load-profile.ts';
 import { timelineCsv, timelineRows } from '../report/csv/tables.ts';
+import { releaseLease, takeLease } from '../store/run-lease.ts';
 import { SeriesWriter, readRun, writeRunRecord } from '../store/run-store.ts';
 import { createTarget, parseTargetList, type TargetOptions } from '../targets/registry.ts';
 import type { Target } from '../targets/target.ts';
@@ -77,7 +78,7 @@ class Progress {
  * interrupted at any point is still on disk and reportable.
  */
 export async function runScenario(o: RunOptions): Promise<RunOutcome> {
-  const profile: Profile = loadProfile(o.scenario, { quick: o.quick, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }) });
+  const profile: Profile = loadProfile(o.scenario, { quick: o.quick, model: o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }) });
   const { names, auto } = parseTargetList(o.targets);
   const faultDefs = profile.faults.map((f) => faultRegistry[f.kind]);
 
@@ -108,6 +109,15 @@ export async function runScenario(o: RunOptions): Promise<RunOutcome> {
   const runId = newRunId(profile.scenario);
   const runDir = resolve(o.outRoot, runId);
   mkdirSync(runDir, { recursive: true });
+  takeLease(runId);
+  try {
+    return await runTargets(o, profile, runId, runDir, targets, skipped);
+  } finally {
+    releaseLease(runId);
+  }
+}
+
+async function runTargets(o: RunOptions, profile: Profile, runId: string, runDir: string, targets: Target[], skipped: TargetRun[]): Promise<RunOutcome> {
   const record: RunRecord = {
     schema: RUN_SCHEMA_VERSION,
     runId,

@@ -110,6 +110,16 @@ export function readRun(dir: string): SavedRun {
       hint: 'this run was written by another capbench version; re-run the scenario',
     });
   }
+  record.targets.forEach((t, i) => {
+    if (typeof t?.name !== 'string' || !/^[a-z0-9-]+$/.test(t.name)) {
+      throw new HarnessError(mustBe(`report: ${runJson}`, `targets[${i}].name`, 'a target name', t?.name), { code: 'badConfig', hint: 'the run directory is corrupt; re-run the scenario' });
+    }
+  });
+  for (const key of ['runId', 'scenario'] as const) {
+    if (typeof record[key] !== 'string') {
+      throw new HarnessError(mustBe(`report: ${runJson}`, key, 'a string', record[key]), { code: 'badConfig', hint: 'the run directory is corrupt; re-run the scenario' });
+    }
+  }
   const series: Record<string, TargetSeries> = {};
   for (const t of record.targets) {
     const d = targetDir(runDir, t.name);

@@ -1,5 +1,6 @@
 import { HarnessError, unknownName } from '../model/index.ts';
 import { ComposeTarget } from './compose/compose-target.ts';
+import { createKubernetesTarget } from './kubernetes/kubernetes-target.ts';
 import { LocalTarget } from './local/local-target.ts';
 import type { Target } from './target.ts';
 
@@ -24,6 +25,11 @@ export const targetFactories = {
   local: async (o: TargetOptions) => new LocalTarget({ ...(o.port === undefined ? {} : { port: o.port }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
   compose: async (o: TargetOptions) =>
     new ComposeTarget({ ...(o.composeFile === undefined ? {} : { composeFile: o.composeFile }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
+  'local-k8s': async (o: TargetOptions) => createKubernetesTarget('local-k8s', { ...(o.allowDestructive ? { allowDestructive: true } : {}) }),
+  kind: async (o: TargetOptions) => createKubernetesTarget('kind', { ...(o.allowDestructive ? { allowDestructive: true } : {}) }),
+  minikube: async (o: TargetOptions) => createKubernetesTarget('minikube', { ...(o.allowDestructive ? { allowDestructive: true } : {}) }),
+  /** any kubeconfig context: --target kubernetes --context NAME */
+  kubernetes: async (o: TargetOptions) => createKubernetesTarget('kubernetes', { ...(o.context === undefined ? {} : { context: o.context }), ...(o.allowDestructive ? { allowDestructive: true } : {}) }),
 } satisfies Record<string, Factory>;
 
 export type TargetName = keyof typeof targetFactories;

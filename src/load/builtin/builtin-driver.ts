@@ -98,18 +98,10 @@ export class BuiltinDriver implements LoadDriver {
     } finally {
       stopping = true;
       wanted = 0;
-      // in-flight requests finish (bounded by the request timeout), then the pool closes
-      await Promise.race([Promise.allSettled([...running.values()]), sleep(p.timeoutMs + 1000, undefined, { ref: false })]);
-      await client.close();
+      await drain(running.values(), p, client);
     }
-    const ranS = Math.min(totalS, Math.ceil(now() / 1000));
-    recorder.finish(ranS - 1);
-    return {
-      durationS: ranS,
-      interrupted,
-      summary: { requests: recorder.totalRequests, failures: recorder.totalFailures, lateOutcomes: recorder.lateOutcomes, maxVUs },
-      warnings: recorder.lateOutcomes > 0 ? [`${recorder.lateOutcomes} outcomes arrived after their second was written`] : [],
-    };
+    const warnings = recorder.lateOutcomes > 0 ? [`${recorder.lateOutcomes} outcomes arrived after their second was written`] : [];
+    return finishRun(recorder, totalS, now(), interrupted, { lateOutcomes: recorder.lateOutcomes, maxVUs }, warnings);
   }
 
   private async runOpen(opts: LoadRunOptions): Promise<LoadRunResult> {
@@ -156,16 +148,22 @@ export class BuiltinDriver implements LoadDriver {
       }
       interrupted = opts.signal.aborted;
     } finally {
-      await Promise.race([Promise.allSettled([...running]), sleep(p.timeoutMs + 1000, undefined, { ref: false })]);
-      await client.close();
+      await drain(running, p, client);
     }
-    const ranS = Math.min(totalS, Math.ceil(now() / 1000));
-    recorder.finish(ranS - 1);
-    return {
-      durationS: ranS,
-      interrupted,
-      summary: { requests: recorder.totalRequests, failures: recorder.totalFailures, dropped, maxVUs: p.maxVUs },
-      warnings: dropped > 0 ? [`${dropped} arrivals dropped: maxVUs ${p.maxVUs} were all busy`] : [],
-    };
+    const warnings = dropped > 0 ? [`${dropped} arrivals dropped: maxVUs ${p.maxVUs} were all busy`] : [];
+    return finishRun(recorder, totalS, now(), interrupted, { dropped, maxVUs: p.maxVUs }, warnings);
   }
+}
+
+/** In-flight requests finish (bounded by the request timeout), then the pool closes. */
+async function drain(running: Iterable<Promise<void>>, p: Profile, client: LoadHttpClient): Promise<void> {
+  await Promise.race([Promise.allSettled([...running]), sleep(p.timeoutMs + 1000, undefined, { ref: false })]);
+  await client.close();
+}
+
+/** Emit the last seconds and describe the run the same way for both models. */
+function finishRun(recorder: LoadRecorder, totalS: number, nowMs: number, interrupted: boolean, extra: Record<string, number>, warnings: string[]): LoadRunResult {
+  const ranS = Math.min(totalS, Math.ceil(nowMs / 1000));
+  recorder.finish(ranS - 1);
+  return { durationS: ranS, interrupted, summary: { requests: recorder.totalRequests, failures: recorder.totalFailures, ...extra }, warnings };
 }

@@ -17,7 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { scenarioNames } from '../../../scenarios/lib/index.ts';
+import { profiles, scenarioNames, type ScenarioName } from '../../../scenarios/lib/index.ts';
 import { HarnessError } from '../../model/index.ts';
 
 export const GATE_KEYS = [
@@ -150,6 +150,10 @@ export function parseSlo(data: unknown, file: string): SloConfig {
     const entry: ScenarioGates = { gates: gates(file, `${p}.gates`, s.gates), targets: {} };
     if (s.windows !== undefined) {
       if (!Array.isArray(s.windows) || s.windows.some((w) => typeof w !== 'string')) fail(file, `${p}.windows`, 'a list of window names', s.windows);
+      // a misspelt window would silently drop the p95/error gates: names must be the profile's
+      const known = [...new Set(Object.values(profiles[name as ScenarioName]).flatMap((v) => v.windows.map((w) => w.name)))];
+      const unknown = (s.windows as string[]).find((w) => !known.includes(w));
+      if (unknown !== undefined) fail(file, `${p}.windows`, `a list of window names of ${name} (${known.join(', ')})`, unknown);
       entry.windows = s.windows as string[];
     }
     if (s.targets !== undefined) {

@@ -1,5 +1,5 @@
 import { HarnessError } from '../../model/index.ts';
-import { tail, type CommandRunner } from './command-runner.ts';
+import { tail, type CommandRunner } from '../command-runner.ts';
 
 const SETUP_HINT = 'scripts/setup/docker.sh (installs docker.io + docker-compose and starts dockerd)';
 

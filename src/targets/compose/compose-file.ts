@@ -42,6 +42,7 @@ export function readComposeFile(file: string, service: string): ComposeFileFacts
   } catch (err) {
     throw new HarnessError(`${file}: must be a readable YAML compose file (got ${(err as Error).message})`, {
       code: 'badConfig',
+      hint: 'pass a compose file that exists (see clusters/compose/README.md), or omit --compose-file',
       cause: err,
     });
   }

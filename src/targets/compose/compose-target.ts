@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { runIsAlive } from '../../store/run-lease.ts';
 import { createServer } from 'node:net';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ import type {
   Usability,
   WorkloadsCapability,
 } from '../target.ts';
-import { execFileRunner, tail, type CommandResult, type CommandRunner } from './command-runner.ts';
+import { execFileRunner, tail, type CommandResult, type CommandRunner } from '../command-runner.ts';
 import { composeCommand, detectCompose, dockerServerVersion, type ComposeCli } from './compose-cli.ts';
 import { readComposeFile, type ComposeFileFacts } from './compose-file.ts';
 import { ComposeSampler, type DockerApi } from './compose-sampler.ts';
@@ -510,7 +511,7 @@ export class ComposeTarget implements Target {
       if (r.code !== 0) throw new HarnessError(`compose: docker ${args.slice(0, 2).join(' ')} must succeed (got exit ${r.code}: ${tail(r.stderr, 3)})`, { code: 'missingEnvironment' });
       for (const line of lines(r.stdout)) {
         const [name = '', runId = ''] = line.split('\t');
-        if (runId === '' || runId === this.runId) continue;
+        if (runId === '' || runId === this.runId || runIsAlive(runId)) continue; // a live run is not a leftover
         const list = runs.get(runId) ?? [];
         list.push(`${kind} ${name} (run ${runId})`);
         runs.set(runId, list);

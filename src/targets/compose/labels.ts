@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 
-/** Every object a run creates carries this label with the run id; cleanup is one selector. */
-export const RUN_ID_LABEL = 'capbench.run-id';
-/** …and this one, so leftovers of any run are found. */
-export const MANAGED_LABEL = 'capbench.managed';
+import { RUN_ID_LABEL } from '../labels.ts';
+
+export { MANAGED_LABEL, RUN_ID_LABEL } from '../labels.ts';
 /** Compose sets this on what it creates; leftovers() only looks at Compose-made objects. */
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 export const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';

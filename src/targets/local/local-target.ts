@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../../model/index.ts';
+import { procStartTime, sameProcessAlive } from '../../store/run-lease.ts';
 import type { PlatformEvent } from '../../model/index.ts';
 import type { Sampler, SamplerSink } from '../../sampling/sampler.ts';
 import type { Clock } from '../../run/clock.ts';
@@ -289,16 +290,6 @@ export class LocalTarget implements Target {
   }
 }
 
-/** Start time of a process (clock ticks since boot), to tell a PID reused by another process. */
-export function procStartTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
 /** PIDs of earlier local runs whose harness is gone but whose processes still live (and are ours). */
 export function listLocalLeftovers(): Array<{ runId: string; pids: number[] }> {
   if (!existsSync(LOCAL_STATE_DIR)) return [];
@@ -311,7 +302,7 @@ export function listLocalLeftovers(): Array<{ runId: string; pids: number[] }> {
     } catch {
       continue; // unreadable state file: not ours to judge
     }
-    const harnessAlive = procStartTime(st.harnessPid) !== null && procStartTime(st.harnessPid) === st.harnessStart;
+    const harnessAlive = sameProcessAlive(st.harnessPid, st.harnessStart);
     if (harnessAlive) continue; // that run is still going
     const pids = st.pids.filter((p) => alive(p) && isOurs(p, st.runId));
     if (pids.length > 0) out.push({ runId: st.runId, pids });

@@ -1,0 +1,132 @@
+/**
+ * End to end on a real Kubernetes: the local-k8s cluster (1.20.2 built from Debian's
+ * source, 3 nodes on this host). Brings the cluster up through the CLI, runs a quick spike
+ * (the HPA must scale and ready pods follow), a node crash and a rolling update through the
+ * NodePort on 127.0.0.1, restarts the API server mid-run (the gap must be marked), then tears
+ * the cluster down and checks the host is as it was. Skipped only with CAPBENCH_SKIP_K8S=1.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { Interrupt } from '../src/run/interrupt.ts';
+import { readRun, type SavedRun } from '../src/store/run-store.ts';
+import { cli, tempDir } from './cli-harness.ts';
+
+const skip = process.env.CAPBENCH_SKIP_K8S === '1' ? 'CAPBENCH_SKIP_K8S=1' : false;
+const STATE = '/var/lib/capbench/local-k8s';
+
+/** What local-k8s may change on the host: its iptables rules and chains, bridges, sysctls. */
+function hostState(): { rules: string[]; kubeChains: string[]; bridges: string[]; sysctls: Record<string, string> } {
+  const save = execFileSync('iptables-save', [], { encoding: 'utf8' });
+  const lines = save.split('\n');
+  const links = execFileSync('ip', ['-o', 'link', 'show', 'type', 'bridge'], { encoding: 'utf8' });
+  const sysctls: Record<string, string> = {};
+  for (const k of ['vm/overcommit_memory', 'kernel/panic', 'kernel/panic_on_oops']) sysctls[k] = readFileSync(`/proc/sys/${k}`, 'utf8').trim();
+  return {
+    rules: lines.filter((l) => l.includes('capbench-local-k8s')),
+    kubeChains: lines.filter((l) => /^:KUBE-/.test(l)).map((l) => l.split(' ')[0]!),
+    bridges: links.split('\n').map((l) => l.split(':')[1]?.trim() ?? '').filter((n) => n.startsWith('capbr') || n === 'cni0'),
+    sysctls,
+  };
+}
+
+async function run(args: string[], interrupt?: Interrupt): Promise<SavedRun> {
+  const out = tempDir();
+  const r = await cli([...args, '--driver', 'builtin', '--out', out], interrupt ? { interrupt } : {});
+  assert.equal(r.code, 0, `capbench ${args.join(' ')} → ${r.code}\n${r.err}\n${r.out.slice(-3000)}`);
+  return readRun(join(out, readdirSync(out)[0]!));
+}
+
+describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
+  let hostBefore: ReturnType<typeof hostState>;
+  let wasUp = false;
+
+  before(async () => {
+    wasUp = (await cli(['targets'])).out.includes('usable    local-k8s');
+    if (!wasUp) hostBefore = hostState();
+    const up = await cli(['cluster', 'up', 'local-k8s']);
+    assert.equal(up.code, 0, up.err + up.out.slice(-3000));
+  });
+
+  after(async () => {
+    // the suite leaves the host as it found it; CAPBENCH_KEEP_CLUSTER=1 keeps the cluster for debugging
+    if (process.env.CAPBENCH_KEEP_CLUSTER === '1') return;
+    const down = await cli(['cluster', 'down', 'local-k8s']);
+    assert.equal(down.code, 0, down.err + down.out.slice(-3000));
+    const now = hostState();
+    assert.deepEqual(now.rules, [], 'no iptables rule of local-k8s is left');
+    assert.deepEqual(now.kubeChains, [], 'no KUBE-* chain is left');
+    assert.deepEqual(now.bridges, [], 'no bridge of local-k8s is left');
+    if (!wasUp) assert.deepEqual(now.sysctls, hostBefore.sysctls, 'sysctls restored');
+  });
+
+  it('target level: deploy, NodePort balancing, sampler vs API, HPA under bounded load (src/targets/kubernetes/local-k8s.e2e.test.ts)', () => {
+    const file = fileURLToPath(new URL('../src/targets/kubernetes/local-k8s.e2e.test.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', file], { env: { ...process.env, CAPBENCH_K8S_E2E: '1' }, encoding: 'utf8', timeout: 15 * 60_000 });
+    assert.equal(r.status, 0, (r.stdout ?? '').slice(-4000) + (r.stderr ?? '').slice(-2000));
+    assert.match(r.stdout, /^# pass 1$/m);
+  });
+
+  it('quick spike through the NodePort: the HPA scales the Deployment and ready pods follow', async () => {
+    const saved = await run(['run', 'spike', '--quick', '--time-scale', '0.8', '--target', 'local-k8s']);
+    const t = saved.record.targets[0]!;
+    assert.equal(t.status, 'completed', t.error);
+    assert.match(t.baseUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+$/, 'traffic goes to the NodePort on loopback');
+    const f = t.figures!;
+    assert.ok((f.peakDesiredReplicas ?? 0) > 2, `HPA desired rose above the minimum (peak ${f.peakDesiredReplicas})`);
+    assert.ok((f.peakReadyReplicas ?? 0) > 2, `ready pods followed (peak ${f.peakReadyReplicas})`);
+    assert.ok(f.scaleUpReactionS !== null, 'scale-up reaction measured');
+    const plat = saved.series['local-k8s']!.platform;
+    assert.ok(plat.some((p) => p.hpaDesiredReplicas !== undefined && p.hpaCpuPercent !== undefined), 'HPA series sampled');
+    assert.ok(plat.some((p) => p.podsPerNode && Object.keys(p.podsPerNode).length >= 2), 'pods spread over nodes');
+    const events = saved.series['local-k8s']!.events;
+    assert.ok(events.some((e) => e.kind === 'hpa-rescale'), 'HPA rescale events on the timeline');
+  });
+
+  it('the API server restarted mid-run leaves a marked gap, then the watches resume', async () => {
+    const interrupt = new Interrupt();
+    const killer = (async () => {
+      await new Promise((r) => setTimeout(r, 25_000));
+      const pid = Number(readFileSync(join(STATE, 'pids', 'kube-apiserver.pid'), 'utf8'));
+      process.kill(pid, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 8_000));
+      execFileSync('bash', ['clusters/local-k8s/up.sh'], { stdio: 'ignore', timeout: 180_000 });
+    })();
+    const saved = await run(['run', 'spike', '--quick', '--time-scale', '0.4', '--target', 'local-k8s', '--no-report'], interrupt);
+    await killer;
+    const plat = saved.series['local-k8s']!.platform;
+    const events = saved.series['local-k8s']!.events;
+    const gapAt = plat.findIndex((p) => p.gap === true);
+    assert.ok(gapAt >= 0, 'seconds without API data are marked gap');
+    assert.ok(plat.slice(gapAt).some((p) => !p.gap && p.readyReplicas !== undefined), 'sampling resumed after the gap');
+    assert.ok(events.some((e) => e.kind === 'watch-gap-start') && events.some((e) => e.kind === 'watch-gap-end'), 'gap start/end events');
+  });
+
+  it('quick node crash: the busiest worker dies, the node comes back and ready replicas return to desired', async () => {
+    const saved = await run(['run', 'node-crash', '--quick', '--time-scale', '0.7', '--target', 'local-k8s', '--no-report']);
+    const t = saved.record.targets[0]!;
+    assert.equal(t.status, 'completed', t.error);
+    const w = t.faults[0]!;
+    assert.equal(w.kind, 'node-crash');
+    assert.match(w.subject, /^127\.0\.0\.\d+$/, 'a worker node crashed');
+    assert.ok(w.endMs !== undefined, 'the node was restored');
+    const ff = t.figures!.faults[0]!;
+    assert.ok(ff.capacityBackS !== null, 'ready replicas back at desired');
+    const last = saved.series['local-k8s']!.platform.filter((p) => !p.gap).at(-1)!;
+    assert.equal(last.readyReplicas, last.desiredReplicas, 'ready = desired at the end');
+    assert.equal(last.nodesReady, last.nodesTotal, 'every node Ready at the end');
+  });
+
+  it('quick rolling update: v1 → v2 with maxUnavailable 0, rollout finished', async () => {
+    const saved = await run(['run', 'rolling-update', '--quick', '--time-scale', '0.6', '--target', 'local-k8s', '--no-report']);
+    const t = saved.record.targets[0]!;
+    assert.equal(t.status, 'completed', t.error);
+    const ff = t.figures!.faults[0]!;
+    assert.ok(ff.rolloutDurationS !== null && ff.rolloutDurationS > 0, 'rollout finished');
+    const versions = new Set(saved.series['local-k8s']!.load.flatMap((s) => Object.keys(s.versions)));
+    assert.ok(versions.has('v1') && versions.has('v2'), `versions seen: ${[...versions]}`);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * Every command of README.md is either run here or covered elsewhere, and the table below
+ * says which. A README command without an entry fails this test; so does an entry whose
+ * command left the README. Commands come from the fenced ```sh blocks and from inline
+ * `npx capbench …` / `npm run …` code spans.
+ *
+ * Every `capbench` command line is also parsed by the real CLI (its action replaced), so a
+ * misspelt flag, a bad value or an unknown target in the README fails here even when the
+ * command itself is too slow to run.
+ *
+ * `npx capbench X` is run as `node --import tsx src/cli/main.ts X` — the same CLI — because
+ * package.json's bin (bin/capbench.js) does not exist yet; a todo test below says so.
+ * `npm run bench:spike` is run with `-- --time-scale 0.05 --out <tmp>` appended (the quick
+ * profile as written is ~3 min of load per target); .ci/run covers `npm test`, which runs
+ * this file.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { buildProgram } from '../src/cli/program.ts';
+import { presetNames } from '../src/targets/kubernetes/cluster-drivers.ts';
+import { parseTargetList, targetNames } from '../src/targets/registry.ts';
+import { tempDir } from './cli-harness.ts';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const README = readFileSync(join(REPO, 'README.md'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
+const skipDocker = process.env['CAPBENCH_SKIP_DOCKER'] === '1';
+
+type Coverage =
+  | { how: 'run here'; run: () => void }
+  | { how: 'covered by .ci/run' }
+  | { how: 'covered by test'; test: string; evidence: RegExp }
+  | { how: 'covered by the nightly workflow'; evidence: RegExp }
+  | { how: 'needs a Kubernetes cluster (cannot run here)' };
+
+function sh(cmd: string, args: string[], timeoutMs: number): { code: number | null; out: string } {
+  const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', timeout: timeoutMs, env: process.env });
+  return { code: r.status, out: `${r.stdout}${r.stderr}${r.error ? String(r.error) : ''}` };
+}
+
+const capbench = (args: string[], timeoutMs = 120_000) => sh(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], timeoutMs);
+
+/** README command (comment stripped) → how it is exercised */
+const coverage: Record<string, Coverage> = {
+  'npm ci && npm run bench:spike': {
+    how: 'run here',
+    run: () => {
+      // npm ci is not re-run here (it would replace node_modules under running tests); setup.sh runs it in CI
+      const out = tempDir('capbench-readme-');
+      const r = sh('npm', ['run', 'bench:spike', '--', '--time-scale', '0.05', '--driver', 'builtin', '--out', out, ...(skipDocker ? ['--target', 'local'] : [])], 10 * 60_000);
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /\[local\] +\d+\/\d+ s/, 'progress lines');
+      const html = /^report: (\/\S*index\.html)$/m.exec(r.out)?.[1];
+      const md = /^summary: (\/\S*summary\.md)$/m.exec(r.out)?.[1];
+      assert.ok(html && existsSync(html), `ends with the HTML report path:\n${r.out.slice(-600)}`);
+      assert.ok(md && existsSync(md), 'and the Markdown summary path');
+      assert.match(html, /\/report\/index\.html$/);
+    },
+  },
+  'bash scripts/setup.sh && npm test': { how: 'covered by .ci/run' },
+  'npx capbench run spike --target local,compose --quick': { how: 'covered by test', test: 'src/targets/compose/compose-e2e.test.ts', evidence: /ComposeTarget/ },
+  'npx capbench run node-crash --target compose --quick --reboot-delay 60': { how: 'covered by test', test: 'test/sigkill-cleanup.test.ts', evidence: /'run', 'node-crash', '--quick', '--time-scale', '0\.3', '--target', 'compose', '--reboot-delay'/ },
+  'npx capbench run rolling-update --target local-k8s --quick': { how: 'covered by test', test: 'test/e2e-k8s.test.ts', evidence: /'run', 'rolling-update', '--quick', '--time-scale', '0\.6', '--target', 'local-k8s'/ },
+  'npm run bench:crash': { how: 'covered by the nightly workflow', evidence: /npm run bench:all/ },
+  'npm run bench:rollout': { how: 'covered by the nightly workflow', evidence: /npm run bench:all/ },
+  'npm run bench:all': { how: 'covered by the nightly workflow', evidence: /npm run bench:all -- --target compose,kind/ },
+  'npx capbench targets': {
+    how: 'run here',
+    run: () => {
+      const r = capbench(['targets']);
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /^usable +local /m);
+      assert.match(r.out, /^(usable|unusable) +compose /m, 'says whether compose is usable and why');
+      assert.match(r.out, /^k6: /m, 'and whether k6 was found');
+    },
+  },
+  'npx capbench cleanup': {
+    how: 'run here',
+    run: () => {
+      const r = capbench(['cleanup']);
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /^cleanup: (nothing left over|\d+ item\(s\) removed)$/m);
+    },
+  },
+  'npm run typecheck': {
+    how: 'run here',
+    run: () => {
+      const r = sh('npm', ['run', 'typecheck'], 5 * 60_000);
+      assert.equal(r.code, 0, r.out);
+    },
+  },
+};
+
+/** command lines of ```sh blocks and inline `npx capbench …` / `npm run …` spans */
+function readmeCommands(): string[] {
+  const out = new Set<string>();
+  for (const m of README.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    for (const line of m[1]!.split('\n')) {
+      const cmd = line.replace(/\s+#.*$/, '').trim();
+      if (cmd !== '' && !cmd.startsWith('#')) out.add(cmd);
+    }
+  }
+  const prose = README.replace(/```[\s\S]*?```/g, '');
+  for (const m of prose.matchAll(/`((?:npx capbench|npm run) [^`]+)`/g)) out.add(m[1]!.trim());
+  return [...out];
+}
+
+/** Parse a capbench command line with the real CLI, its actions replaced by a recorder. */
+async function parseOnly(args: string[]): Promise<{ path: string[]; opts: Record<string, unknown>; operands: unknown[] }> {
+  let err = '';
+  const program = buildProgram({ out: () => {}, err: (s) => void (err += s), env: process.env, cwd: REPO, installSignalHandlers: false, exitCode: undefined });
+  let seen: { path: string[]; opts: Record<string, unknown>; operands: unknown[] } | null = null;
+  const replace = (c: Command, path: string[]): void => {
+    if (c.commands.length === 0) {
+      c.action((...a: unknown[]) => {
+        const cmd = a.at(-1) as Command;
+        seen = { path, opts: cmd.opts(), operands: a.slice(0, -2) };
+      });
+    }
+    for (const s of c.commands) replace(s, [...path, s.name()]);
+  };
+  replace(program, []);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) throw new Error(`capbench ${args.join(' ')}: ${err.trim()}`);
+    throw e;
+  }
+  assert.ok(seen, `capbench ${args.join(' ')} reached a command`);
+  return seen;
+}
+
+describe('README commands', () => {
+  const commands = readmeCommands();
+
+  it('the table covers every README command, and nothing else', () => {
+    assert.ok(commands.length >= 10, `found ${commands.length} commands`);
+    const missing = commands.filter((c) => !(c in coverage));
+    assert.deepEqual(missing, [], 'README commands without an entry in the table of test/readme.test.ts');
+    const stale = Object.keys(coverage).filter((c) => !commands.includes(c));
+    assert.deepEqual(stale, [], 'table entries no longer in the README');
+  });
+
+  it('every `npm run X` is a script of package.json', () => {
+    for (const c of commands) for (const m of c.matchAll(/npm run ([\w:-]+)/g)) assert.ok(pkg.scripts[m[1]!], `${c}: ${m[1]} must be in package.json scripts`);
+  });
+
+  it('every capbench command line parses with the real CLI (flags, values, targets)', async () => {
+    const futureTargets = new Set<string>([...presetNames, 'kubernetes']);
+    for (const c of commands) {
+      const m = /^npx capbench (.*)$/.exec(c);
+      if (!m) continue;
+      const parsed = await parseOnly(m[1]!.split(/\s+/));
+      const target = parsed.opts['target'];
+      if (parsed.path[0] === 'run' && typeof target === 'string') {
+        const names = target.split(',');
+        const pending = names.filter((n) => !(targetNames as string[]).includes(n));
+        // kubernetes presets are named in the README before they are registered
+        assert.deepEqual(pending.filter((n) => !futureTargets.has(n)), [], `${c}: unknown targets`);
+        if (pending.length === 0) parseTargetList(target);
+      }
+    }
+  });
+
+  it('the kubernetes presets the README names are registered targets', { todo: (targetNames as string[]).includes('local-k8s') ? undefined : 'local-k8s/kind/minikube not registered in src/targets/registry.ts yet' }, () => {
+    for (const t of ['local-k8s', 'kind', 'minikube']) assert.ok((targetNames as string[]).includes(t), `${t} must be registered (got ${targetNames.join(', ')})`);
+  });
+
+  it('`npx capbench` resolves to this checkout (package.json bin exists)', { todo: existsSync(join(REPO, pkg.bin['capbench']!)) ? undefined : `${pkg.bin['capbench']} is missing: npx capbench would not run this CLI (diff in the report)` }, () => {
+    assert.ok(existsSync(join(REPO, pkg.bin['capbench']!)), `${pkg.bin['capbench']} must exist`);
+  });
+
+  for (const [cmd, cov] of Object.entries(coverage)) {
+    if (cov.how === 'run here') {
+      it(`run here: ${cmd}`, { timeout: 12 * 60_000 }, () => cov.run());
+    } else if (cov.how === 'covered by .ci/run') {
+      it(`covered by .ci/run: ${cmd}`, () => assert.match(readFileSync(join(REPO, '.ci/run'), 'utf8'), new RegExp(`^${cmd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm')));
+    } else if (cov.how === 'covered by test') {
+      it(`covered by ${cov.test}: ${cmd}`, () => assert.match(readFileSync(join(REPO, cov.test), 'utf8'), cov.evidence));
+    } else if (cov.how === 'covered by the nightly workflow') {
+      it(`covered by the nightly workflow: ${cmd}`, () => {
+        const wf = readFileSync(join(REPO, '.github/workflows/nightly-capacity.yml'), 'utf8');
+        assert.match(wf, cov.evidence);
+        // bench:crash and bench:rollout are bench:all's scenarios, quick: the workflow_dispatch run
+        const script = /npm run ([\w:-]+)/.exec(cmd)?.[1];
+        if (script && script !== 'bench:all') assert.match(pkg.scripts[script]!, /run (node-crash|rolling-update) --quick --target auto/);
+      });
+    } else {
+      it(`needs a Kubernetes cluster, not run here: ${cmd}`, { skip: 'needs a Kubernetes cluster (local-k8s / kind) — CI with CAPBENCH_SKIP_K8S unset' }, () => {});
+    }
+  }
+});
+
+describe('README safety section matches behaviour', () => {
+  const safety = README.slice(README.indexOf('## Safety'), README.indexOf('## Troubleshooting'));
+  it('the claims are there', () => {
+    assert.match(safety, /refuses to start while leftovers of an earlier run exist/);
+    assert.match(safety, /npx capbench cleanup` repairs them, also after the harness was SIGKILLed/);
+    assert.match(safety, /capbench\.run-id` \(and `capbench\.managed=true`\)/);
+  });
+  it('…and a test proves each: test/sigkill-cleanup.test.ts (refusal exit 4 with a cleanup hint, cleanup by label)', () => {
+    const t = readFileSync(join(REPO, 'test/sigkill-cleanup.test.ts'), 'utf8');
+    assert.match(t, /refused\.code, 4/);
+    assert.match(t, /hint: \.\*capbench cleanup/);
+    assert.match(t, /label=capbench\.run-id=\$\{runId\}`, '--filter', 'label=capbench\.managed=true'/);
+  });
+  it('the troubleshooting messages are the ones the code prints', () => {
+    const src = ['src/run/run.ts', 'src/store/run-store.ts', 'src/targets/local/local-target.ts'].map((f) => readFileSync(join(REPO, f), 'utf8')).join('\n');
+    assert.match(src, /must be clean before a run \(got leftovers of an earlier run/);
+    assert.match(src, /must be usable here \(got: /);
+    assert.match(src, /must be free/);
+    assert.match(src, /report: \$\{runJson\} must exist/); // README: `report: …/run.json must exist` (exercised in bad-input.test.ts)
+  });
+});
