@@ -47,10 +47,13 @@ const capbench = (args: string[], timeoutMs = 120_000) => sh(process.execPath, [
 
 /** README command (comment stripped) → how it is exercised */
 const coverage: Record<string, Coverage> = {
-  'npm ci && npm run bench:spike': {
+  'bash scripts/setup.sh --bench && npm run bench:spike': {
     how: 'run here',
     run: () => {
-      // npm ci is not re-run here (it would replace node_modules under running tests); setup.sh runs it in CI
+      // setup --bench runs npm ci only when the lockfile is newer than node_modules (after .ci/run's setup it is not)
+      const setup = sh('bash', ['scripts/setup.sh', '--bench'], 10 * 60_000);
+      assert.equal(setup.code, 0, setup.out);
+      assert.match(setup.out, /ready for npm run bench:spike/);
       const out = tempDir('capbench-readme-');
       const r = sh('npm', ['run', 'bench:spike', '--', '--time-scale', '0.05', '--driver', 'builtin', '--out', out, ...(skipDocker ? ['--target', 'local'] : [])], 10 * 60_000);
       assert.equal(r.code, 0, r.out);
