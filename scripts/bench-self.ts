@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   const cpu = cpus();
   console.log(`machine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const p of ['throughput', 'memory', 'overhead']) await inChild(p, 'bundle');
+  await inChild('run-overhead', 'tsx');
   await inChild('memory', 'tsx');
   await inChild('report', 'tsx');
 }
@@ -131,6 +132,35 @@ async function runPart(part: string): Promise<void> {
     } finally {
       srv.stop();
     }
+  }
+  // the whole harness during a real run (local target, quick spike × 0.2): driver, sampler,
+  // series writer and progress, as CPU time of the harness process per second of run
+  if (part === 'run-overhead') {
+    const { runScenario } = await import('../src/run/run.ts');
+    const { Interrupt } = await import('../src/run/interrupt.ts');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const oc = await runScenario({
+      scenario: 'spike',
+      quick: true,
+      timeScale: 0.2,
+      targets: 'local',
+      driver: new BuiltinDriver('bench'),
+      model: 'closed',
+      outRoot: mkdtempSync(join(tmpdir(), 'capbench-bench-')),
+      targetOptions: {},
+      interrupt: new Interrupt(),
+      log: () => {},
+      command: ['bench:self'],
+      skipWarmUp: true,
+    });
+    const wallS = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(cpu0);
+    const f = oc.record.targets[0]?.figures?.overall;
+    console.log(`[tsx] harness during a run: local target, quick spike × 0.2 (${wallS.toFixed(0)} s incl. deploy/teardown, ${f?.requests ?? 0} requests): ${((c.user + c.system) / 1000 / wallS).toFixed(1)} ms CPU per second of run (${((c.user + c.system) / 10 / 1000 / wallS).toFixed(1)} % of one core) — driver, sampler, series writer`);
+    return;
   }
   if (part !== 'report') return;
   try {
