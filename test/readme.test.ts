@@ -69,6 +69,8 @@ const coverage: Record<string, Coverage> = {
   'npx capbench run spike --target local,compose --quick': { how: 'covered by test', test: 'src/targets/compose/compose-e2e.test.ts', evidence: /ComposeTarget/ },
   'npx capbench run node-crash --target compose --quick --reboot-delay 60': { how: 'covered by test', test: 'test/sigkill-cleanup.test.ts', evidence: /'run', 'node-crash', '--quick', '--time-scale', '0\.3', '--target', 'compose', '--reboot-delay'/ },
   'npx capbench run rolling-update --target local-k8s --quick': { how: 'covered by test', test: 'test/e2e-k8s.test.ts', evidence: /'run', 'rolling-update', '--quick', '--time-scale', '0\.6', '--target', 'local-k8s'/ },
+  'npx capbench cluster up local-k8s': { how: 'covered by test', test: 'test/e2e-k8s.test.ts', evidence: /cli\(\['cluster', 'up', 'local-k8s'\]\)/ },
+  'npx capbench cluster down local-k8s': { how: 'covered by test', test: 'test/e2e-k8s.test.ts', evidence: /cli\(\['cluster', 'down', 'local-k8s'\]\)/ },
   'npm run bench:crash': { how: 'covered by the nightly workflow', evidence: /npm run bench:all/ },
   'npm run bench:rollout': { how: 'covered by the nightly workflow', evidence: /npm run bench:all/ },
   'npm run bench:all': { how: 'covered by the nightly workflow', evidence: /npm run bench:all -- --target compose,kind/ },
