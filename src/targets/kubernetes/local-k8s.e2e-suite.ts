@@ -2,7 +2,8 @@
  * End-to-end on the local-k8s cluster (clusters/local-k8s): deploy, NodePort load
  * balancing, sampler, HPA scale-up under a bounded CPU load, teardown. Runs only with
  * CAPBENCH_K8S_E2E=1 and the cluster up: test/e2e-k8s.test.ts runs it that way inside the
- * cluster's lifecycle (up → tests → down).
+ * cluster's lifecycle (up → tests → down). Named *.e2e-suite.ts, not *.test.ts, so `npm test`
+ * does not also pick it up on its own (where it could only skip).
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
