@@ -18,11 +18,6 @@ export class Clock {
     return this.startAt === null ? -(1e9 - (now - this.origin)) : now - this.startAt;
   }
 
-  /** ms since load start of a performance.now() timestamp */
-  toRunMs(perfNow: number): number {
-    return this.startAt === null ? -1 : perfNow - this.startAt;
-  }
-
   /** wall-clock epoch ms of load start (for mapping k6 timestamps) */
   epochAtStart(): number | null {
     return this.startAt === null ? null : Date.now() - (performance.now() - this.startAt);

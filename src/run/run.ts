@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { durationS, type Profile } from '../../scenarios/lib/index.ts';
 import { faults as faultRegistry, type FaultContext } from '../faults/index.ts';
 import type { DriverName, LoadDriver } from '../load/driver.ts';
-import { computeFigures } from '../measure/figures.ts';
+import { computeFigures, windowFigures } from '../measure/figures.ts';
 import { HarnessError, RUN_SCHEMA_VERSION, type FaultWindow, type LoadSecond, type PlatformSecond, type RunRecord, type TargetRun } from '../model/index.ts';
 import { loadProfile } from '../scenario/load-profile.ts';
 import { timelineCsv, timelineRows } from '../report/csv/tables.ts';
@@ -60,10 +60,10 @@ class Progress {
       const w = this.window;
       this.window = [];
       this.lastPrint = s.t;
-      const req = w.reduce((a, x) => a + x.requests, 0);
-      const fail = w.reduce((a, x) => a + x.failures, 0);
+      const f = windowFigures(w, 'progress', w[0]!.t, s.t + 1);
+      const req = f.requests;
+      const fail = f.failures;
       const span = Math.max(1, w.length);
-      const f = computeFigures({ load: w, platform: [], faults: [], windows: [], slo: { p95Ms: 1, errorRate: 0 } }).overall;
       const replicas = this.ready ? ` · ready ${this.ready.readyReplicas ?? '?'}/${this.ready.desiredReplicas ?? this.ready.hpaDesiredReplicas ?? '?'}` : '';
       this.log(
         `[${this.target}] ${String(s.t + 1).padStart(4)}/${this.totalS} s · ${String(s.vus).padStart(3)} VUs · ${(req / span).toFixed(0).padStart(4)} req/s · p95 ${f.p95Ms === null ? '-' : f.p95Ms.toFixed(0)} ms · errors ${req === 0 ? '0.0' : ((100 * fail) / req).toFixed(1)} %${replicas}`,

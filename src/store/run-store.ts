@@ -11,7 +11,7 @@
  *
  * Series are appended while the run goes, so an interrupted run is still readable.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HarnessError, RUN_SCHEMA_VERSION, mustBe, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord } from '../model/index.ts';
 
@@ -130,14 +130,4 @@ export function readRun(dir: string): SavedRun {
     };
   }
   return { dir: runDir, record, series };
-}
-
-/** Run directories under `root`, newest first. */
-export function listRuns(root: string): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'run.json')))
-    .map((d) => join(root, d.name))
-    .sort()
-    .reverse();
 }

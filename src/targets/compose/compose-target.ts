@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
+import { freePort, httpStatus } from '../net.ts';
 import { runIsAlive } from '../../store/run-lease.ts';
-import { createServer } from 'node:net';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
@@ -62,28 +62,7 @@ interface Inspected {
   Config: { Env?: string[]; Labels?: Record<string, string> };
 }
 
-async function defaultHttpStatus(url: string, signal: AbortSignal): Promise<number> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(3000)]) });
-    await res.arrayBuffer().catch(() => undefined);
-    return res.status;
-  } catch {
-    return 0;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
+const defaultHttpStatus = (url: string, signal: AbortSignal): Promise<number> => httpStatus(url, { signal });
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((res) => {

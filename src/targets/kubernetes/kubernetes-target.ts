@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { httpStatus } from '../net.ts';
 import { runIsAlive } from '../../store/run-lease.ts';
 import type { KubeConfig, V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
 import { HarnessError } from '../../model/index.ts';
@@ -37,16 +38,6 @@ export interface KubernetesTargetOptions {
   replicas?: number;
   workCpuMs?: number;
   workUpstreamMs?: number;
-}
-
-async function httpStatus(url: string, timeoutMs = 3000): Promise<number> {
-  try {
-    const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await r.arrayBuffer().catch(() => undefined);
-    return r.status;
-  } catch {
-    return 0;
-  }
 }
 
 function isControlPlane(n: V1Node): boolean {

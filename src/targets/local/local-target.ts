@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../../model/index.ts';
 import { procStartTime, sameProcessAlive } from '../../store/run-lease.ts';
+import { freePort, httpStatus, portFree } from '../net.ts';
 import type { PlatformEvent } from '../../model/index.ts';
 import type { Sampler, SamplerSink } from '../../sampling/sampler.ts';
 import type { Clock } from '../../run/clock.ts';
@@ -35,26 +35,6 @@ interface Replica {
   proc: ChildProcess | null;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -70,16 +50,6 @@ function isOurs(pid: number, runId: string): boolean {
     return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`CAPBENCH_RUN_ID=${runId}`);
   } catch {
     return false;
-  }
-}
-
-async function httpStatus(url: string, timeoutMs = 1000): Promise<number> {
-  try {
-    const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await r.arrayBuffer();
-    return r.status;
-  } catch {
-    return 0;
   }
 }
 
@@ -173,8 +143,8 @@ export class LocalTarget implements Target {
       if (this.proxy && this.proxy.exitCode !== null) {
         throw new HarnessError(`local: proxy on 127.0.0.1:${this.port} must start (got exit ${this.proxy.exitCode}; see ${join(LOCAL_STATE_DIR, this.runId + '.log')})`, { code: 'missingEnvironment' });
       }
-      const statuses = await Promise.all(this.replicas.map((r) => httpStatus(`http://127.0.0.1:${r.port}/readyz`)));
-      const via = await httpStatus(`${this.baseUrl()}/readyz`);
+      const statuses = await Promise.all(this.replicas.map((r) => httpStatus(`http://127.0.0.1:${r.port}/readyz`, { timeoutMs: 1000 })));
+      const via = await httpStatus(`${this.baseUrl()}/readyz`, { timeoutMs: 1000 });
       last = `replicas /readyz: ${statuses.join(', ')}; proxy /readyz: ${via}`;
       if (via === 200 && statuses.every((s) => s === 200)) return;
       await sleep(200);
@@ -227,7 +197,7 @@ export class LocalTarget implements Target {
             }
             this.startReplica(r);
             const end = Date.now() + 30_000;
-            while (Date.now() < end && (await httpStatus(`http://127.0.0.1:${r.port}/readyz`)) !== 200) await sleep(200);
+            while (Date.now() < end && (await httpStatus(`http://127.0.0.1:${r.port}/readyz`, { timeoutMs: 1000 })) !== 200) await sleep(200);
           }
         })();
       },
@@ -328,7 +298,7 @@ class LocalSampler implements Sampler {
         const states = await Promise.all(
           this.replicas().map(async (r) => {
             const running = r.proc !== null && r.proc.exitCode === null && r.proc.signalCode === null;
-            const ready = running && (await httpStatus(`http://127.0.0.1:${r.port}/readyz`, 800)) === 200;
+            const ready = running && (await httpStatus(`http://127.0.0.1:${r.port}/readyz`, { timeoutMs: 800 })) === 200;
             return { r, running, ready };
           }),
         );
