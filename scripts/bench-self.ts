@@ -14,7 +14,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { profiles, type Profile } from '../scenarios/lib/index.ts';
 import { BuiltinDriver } from '../src/load/builtin/builtin-driver.ts';
-import { Clock } from '../src/run/clock.ts';
+import { Clock } from '../src/model/clock.ts';
 import type { LoadSecond } from '../src/model/index.ts';
 
 const SERVER = fileURLToPath(new URL('./bench-server.cjs', import.meta.url));
@@ -83,7 +83,7 @@ function bundle(): string {
   const dir = fileURLToPath(new URL('../.tmp/bench/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   copyFileSync(SERVER, join(dir, 'bench-server.cjs'));
-  buildSync({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: join(dir, 'bench-self.mjs'), logLevel: 'error', external: ['../src/report/bench.ts'] });
+  buildSync({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: join(dir, 'bench-self.mjs'), logLevel: 'error', external: ['./bench-report.ts'] });
   bundled = join(dir, 'bench-self.mjs');
   return bundled;
 }
@@ -164,7 +164,7 @@ async function runPart(part: string): Promise<void> {
   }
   if (part !== 'report') return;
   try {
-    const { benchReport } = (await import('../src/report/bench.ts')) as { benchReport: () => Promise<{ renderMs: number; htmlBytes: number }> };
+    const { benchReport } = (await import('./bench-report.ts')) as { benchReport: () => Promise<{ renderMs: number; htmlBytes: number }> };
     const r = await benchReport();
     console.log(`report: 30-min run, 3 scenarios × 2 targets: rendered in ${(r.renderMs / 1000).toFixed(2)} s (goal < 10: ${r.renderMs < 10_000 ? 'met' : 'NOT met'}), HTML ${(r.htmlBytes / 2 ** 20).toFixed(2)} MB (goal < 5: ${r.htmlBytes < 5 * 2 ** 20 ? 'met' : 'NOT met'})`);
   } catch (e) {

@@ -1,6 +1,6 @@
 import type { FaultSchedule } from '../../scenarios/lib/index.ts';
 import { HarnessError, type FaultWindow, type PlatformEvent } from '../model/index.ts';
-import type { TargetCapabilities } from '../targets/target.ts';
+import type { TargetCapabilities } from '../model/index.ts';
 
 export interface FaultContext {
   caps: TargetCapabilities;

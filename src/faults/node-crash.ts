@@ -1,6 +1,6 @@
 import type { FaultSchedule } from '../../scenarios/lib/index.ts';
 import type { FaultWindow } from '../model/index.ts';
-import type { TargetCapabilities } from '../targets/target.ts';
+import type { TargetCapabilities } from '../model/index.ts';
 import { missingCapability, type Fault, type FaultContext } from './fault.ts';
 
 /** The worker hosting the most app replicas; ties go to the lowest name. Never empty-handed. */

@@ -1,5 +1,5 @@
 import type { FaultWindow } from '../model/index.ts';
-import type { TargetCapabilities } from '../targets/target.ts';
+import type { TargetCapabilities } from '../model/index.ts';
 import { missingCapability, type Fault, type FaultContext } from './fault.ts';
 
 /** Progress deadline of a rollout (Kubernetes' default progressDeadlineSeconds is 600). */

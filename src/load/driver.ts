@@ -1,6 +1,6 @@
 import type { Profile } from '../../scenarios/lib/index.ts';
 import type { LoadSecond } from '../model/index.ts';
-import type { Clock } from '../run/clock.ts';
+import type { Clock } from '../model/clock.ts';
 
 export type DriverName = 'builtin' | 'k6';
 

@@ -1,3 +1,5 @@
 export * from './errors.ts';
 export * from './run.ts';
 export * from './timeline.ts';
+export * from './clock.ts';
+export * from './capabilities.ts';

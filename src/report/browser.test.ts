@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { TEMP_FIXTURES, writeFixtureRun } from './fixtures.test-helper.ts';
+import { TEMP_FIXTURES, writeFixtureRun } from '../testing/report-fixtures.ts';
 import { renderReport } from './index.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

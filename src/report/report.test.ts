@@ -8,7 +8,7 @@ import { computeFigures } from '../measure/figures.ts';
 import { HarnessError } from '../model/index.ts';
 import { readRun } from '../store/run-store.ts';
 import type { ReportData } from './data.ts';
-import { writeFixtureRun, TEMP_FIXTURES } from './fixtures.test-helper.ts';
+import { writeFixtureRun, TEMP_FIXTURES } from '../testing/report-fixtures.ts';
 import { downsample, type Point } from './html/charts.ts';
 import { scriptJson } from './html/render.ts';
 import { renderReport, timelineCsv, timelineRows } from './index.ts';

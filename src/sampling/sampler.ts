@@ -1,5 +1,5 @@
 import type { PlatformEvent, PlatformSecond } from '../model/index.ts';
-import type { Clock } from '../run/clock.ts';
+import type { Clock } from '../model/clock.ts';
 
 export interface SamplerSink {
   /** one platform observation per second, t = second index since load start (negatives dropped by the run) */

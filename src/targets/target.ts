@@ -1,4 +1,4 @@
-import type { FaultWindow } from '../model/index.ts';
+import type { FaultWindow, NodesCapability, TargetCapabilities, WorkloadsCapability } from '../model/index.ts';
 import type { Sampler } from '../sampling/sampler.ts';
 
 export type TargetKind = 'local' | 'compose' | 'kubernetes';
@@ -20,33 +20,6 @@ export interface DeployOptions {
   hpa: { scaleUpStabilizationS: number; scaleDownStabilizationS: number };
   onProgress: (line: string) => void;
   signal: AbortSignal;
-}
-
-/** Capability: machines the app runs on can crash and come back. */
-export interface NodesCapability {
-  /** nodes that may be crashed (never a control plane), with app replicas on each */
-  workers(): Promise<Array<{ name: string; appReplicas: number; ready: boolean }>>;
-  /** crash `name` the way a machine dies. Idempotent. */
-  crash(name: string): Promise<void>;
-  /** bring `name` back. Idempotent; safe to call when it is up. */
-  restore(name: string): Promise<void>;
-  /** nodes of this target that are down now (used to refuse a run on a damaged cluster) */
-  down(): Promise<string[]>;
-  /** for Compose/local, the seconds a crashed host stays down before coming back (stated in the report) */
-  readonly rebootDelayS?: number;
-}
-
-/** Capability: the app can be rolled to a new version and the rollout followed. */
-export interface WorkloadsCapability {
-  /** start rolling out `version`; returns when the rollout has been triggered */
-  rollOut(version: string): Promise<void>;
-  /** resolves when every replica runs `version` and is available, or rejects at the deadline */
-  waitRolledOut(version: string, deadlineMs: number, signal: AbortSignal): Promise<void>;
-}
-
-export interface TargetCapabilities {
-  nodes?: NodesCapability;
-  workloads?: WorkloadsCapability;
 }
 
 /**
@@ -77,4 +50,4 @@ export interface Target {
   cleanup(): Promise<string[]>;
 }
 
-export type { FaultWindow };
+export type { FaultWindow, NodesCapability, TargetCapabilities, WorkloadsCapability };

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { profiles, type Profile } from '../../../scenarios/lib/index.ts';
 import type { LoadSecond } from '../../model/index.ts';
-import { Clock } from '../../run/clock.ts';
+import { Clock } from '../../model/clock.ts';
 import { BuiltinDriver, requestPicker } from './builtin-driver.ts';
 
 let server: Server;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HarnessError, ExitCode } from '../../model/index.ts';
 import { findK6, parseK6Version } from './find-k6.ts';
-import { writeFakeK6 } from './fake-k6.testkit.ts';
+import { writeFakeK6 } from '../../testing/fake-k6.ts';
 
 const temps: string[] = [];
 after(() => Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))));

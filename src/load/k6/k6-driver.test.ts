@@ -6,9 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { profiles, scaleTime, type Profile } from '../../../scenarios/lib/index.ts';
 import { ExitCode, HarnessError, type LoadSecond } from '../../model/index.ts';
-import { Clock } from '../../run/clock.ts';
+import { Clock } from '../../model/clock.ts';
 import { K6Driver, k6TimeScale, type K6DriverOptions } from './k6-driver.ts';
-import { writeFakeK6 } from './fake-k6.testkit.ts';
+import { writeFakeK6 } from '../../testing/fake-k6.ts';
 import { findK6 } from './find-k6.ts';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/k6/', import.meta.url));

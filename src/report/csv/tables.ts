@@ -1,92 +1,13 @@
 /**
- * The CSV tables: the per-second timeline of a run (also written by the run as
- * `<run>/timeline.csv`) and the summary of figures per scenario × target.
+ * The CSV tables: the per-second timeline of a run (rows from src/measure, also written by
+ * the run as `<run>/timeline.csv`) and the summary of figures per scenario × target.
  */
 import { stringify } from 'csv-stringify/sync';
-import { decodeHistogram, percentileMs } from '../../measure/histogram.ts';
-import type { LoadSecond, PlatformSecond } from '../../model/index.ts';
-import type { SavedRun } from '../../store/run-store.ts';
+import { TIMELINE_COLUMNS, opt, round, timelineCsv, timelineRows, type TimelineRow } from '../../measure/timeline-rows.ts';
 import type { ReportRun } from '../runs.ts';
 import type { Verdict } from '../verdict/verdict.ts';
 
-export const TIMELINE_COLUMNS = [
-  'run_id', 'scenario', 'target', 't_s', 'vus', 'requests', 'failures', 'error_rate', 'rps',
-  'p50_ms', 'p95_ms', 'p99_ms', 'ready_replicas', 'desired_replicas', 'hpa_desired', 'running_replicas',
-  'cpu_cores', 'nodes_ready', 'gap',
-] as const;
-export type TimelineColumn = (typeof TIMELINE_COLUMNS)[number];
-/** One second of one target. Empty string = not known in that second. */
-export type TimelineRow = Record<TimelineColumn, string | number>;
-
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
-
-const opt = (v: number | undefined | null, digits = 0): string | number => (v === undefined || v === null ? '' : round(v, digits));
-
-/** Latency percentiles of one second (ms, µs precision), from its own histogram. */
-export function secondPercentiles(s: LoadSecond): { p50: number | null; p95: number | null; p99: number | null } {
-  // decoding is the report's hot spot: the CSV, the embedded timeline and the charts share one decode per second
-  const hit = decoded.get(s);
-  if (hit) return hit;
-  let out: { p50: number | null; p95: number | null; p99: number | null } = { p50: null, p95: null, p99: null };
-  if (s.requests > 0 && s.histogram !== '') {
-    const h = decodeHistogram(s.histogram);
-    out = { p50: percentileMs(h, 50), p95: percentileMs(h, 95), p99: percentileMs(h, 99) };
-  }
-  decoded.set(s, out);
-  return out;
-}
-const decoded = new WeakMap<LoadSecond, { p50: number | null; p95: number | null; p99: number | null }>();
-
-/**
- * One row per second per target, every second that has load or platform data, in order.
- * rps = successful responses in that second (the per-second version of throughputRps);
- * error_rate = failures / requests (empty when nothing completed); gap = 1 when the
- * sampler could not observe the platform that second.
- */
-export function timelineRows(saved: SavedRun): TimelineRow[] {
-  const rows: TimelineRow[] = [];
-  for (const t of saved.record.targets) {
-    const s = saved.series[t.name];
-    if (!s) continue;
-    const load = new Map<number, LoadSecond>(s.load.map((x) => [x.t, x]));
-    const plat = new Map<number, PlatformSecond>(s.platform.map((x) => [x.t, x]));
-    const ts = [...new Set([...load.keys(), ...plat.keys()])].sort((a, b) => a - b);
-    for (const sec of ts) {
-      const l = load.get(sec);
-      const p = plat.get(sec);
-      const pc = l ? secondPercentiles(l) : { p50: null, p95: null, p99: null };
-      rows.push({
-        run_id: saved.record.runId,
-        scenario: saved.record.scenario,
-        target: t.name,
-        t_s: sec,
-        vus: opt(l?.vus),
-        requests: opt(l?.requests),
-        failures: opt(l?.failures),
-        error_rate: l && l.requests > 0 ? round(l.failures / l.requests, 4) : '',
-        rps: l ? l.requests - l.failures : '',
-        p50_ms: opt(pc.p50, 3),
-        p95_ms: opt(pc.p95, 3),
-        p99_ms: opt(pc.p99, 3),
-        ready_replicas: opt(p?.readyReplicas),
-        desired_replicas: opt(p?.desiredReplicas),
-        hpa_desired: opt(p?.hpaDesiredReplicas),
-        running_replicas: opt(p?.runningReplicas),
-        cpu_cores: opt(p?.cpuCores, 3),
-        nodes_ready: opt(p?.nodesReady),
-        gap: p === undefined ? '' : p.gap ? 1 : 0,
-      });
-    }
-  }
-  return rows;
-}
-
-export function timelineCsv(rows: TimelineRow[]): string {
-  return stringify(rows, { header: true, columns: [...TIMELINE_COLUMNS] });
-}
+export { TIMELINE_COLUMNS, timelineCsv, timelineRows, type TimelineRow };
 
 export const SUMMARY_COLUMNS = [
   'run_id', 'scenario', 'target', 'kind', 'run_status', 'target_status', 'model', 'driver', 'figures_source',

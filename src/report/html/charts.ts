@@ -5,7 +5,7 @@
  */
 import { versionShare } from '../../measure/figures.ts';
 import type { PlatformEventKind } from '../../model/index.ts';
-import { secondPercentiles } from '../csv/tables.ts';
+import { secondPercentiles } from '../../measure/timeline-rows.ts';
 import type { ReportRun, ReportTarget } from '../runs.ts';
 
 /** Most points a series keeps for display (buckets keep their max, so spikes stay visible). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HarnessError } from '../../model/index.ts';
 import { composeCommand, detectCompose, dockerServerVersion } from './compose-cli.ts';
-import { FakeRunner } from '../fake-runner.ts';
+import { FakeRunner } from '../../testing/fake-runner.ts';
 import { projectName } from './labels.ts';
 
 test('detectCompose prefers docker compose v2', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PlatformEvent, PlatformSecond } from '../../model/index.ts';
-import { Clock } from '../../run/clock.ts';
+import { Clock } from '../../model/clock.ts';
 import { execFileRunner, tail } from '../command-runner.ts';
 import { dockerServerVersion } from './compose-cli.ts';
 import { BUILD_SCRIPT, ComposeTarget } from './compose-target.ts';

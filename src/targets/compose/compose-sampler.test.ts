@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import type Dockerode from 'dockerode';
 import type { PlatformEvent, PlatformSecond } from '../../model/index.ts';
-import { Clock } from '../../run/clock.ts';
+import { Clock } from '../../model/clock.ts';
 import { ComposeSampler, coresFromStats, eventKind, type DockerApi } from './compose-sampler.ts';
 
 test('coresFromStats: docker stats arithmetic', () => {

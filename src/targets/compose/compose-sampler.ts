@@ -1,6 +1,6 @@
 import type Dockerode from 'dockerode';
 import type { PlatformEvent, PlatformEventKind, PlatformSecond } from '../../model/index.ts';
-import type { Clock } from '../../run/clock.ts';
+import type { Clock } from '../../model/clock.ts';
 import type { Sampler, SamplerSink } from '../../sampling/sampler.ts';
 import { COMPOSE_SERVICE_LABEL, RUN_ID_LABEL } from './labels.ts';
 

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { HarnessError } from '../../model/index.ts';
 import type { DeployOptions } from '../target.ts';
 import { ComposeTarget, DEFAULT_COMPOSE_FILE } from './compose-target.ts';
-import { FakeRunner, type FakeReply } from '../fake-runner.ts';
+import { FakeRunner, type FakeReply } from '../../testing/fake-runner.ts';
 
 const RUN = 'run1';
 const PROJECT = 'capbench-run1';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { HarnessError } from '../../model/index.ts';
-import { FakeRunner } from '../fake-runner.ts';
+import { FakeRunner } from '../../testing/fake-runner.ts';
 import { clusterDown, clusterUp } from './cluster.ts';
 import {
   IMAGES_BUILD,

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlatformEvent, PlatformSecond } from '../../model/index.ts';
-import { Clock } from '../../run/clock.ts';
+import { Clock } from '../../model/clock.ts';
 import { KubeSampler } from './kube-sampler.ts';
 import { k8s } from './kube-lib.ts';
 

@@ -1,6 +1,6 @@
 import type { Informer, KubeConfig, KubernetesListObject, KubernetesObject, VersionApi } from '@kubernetes/client-node';
 import { k8s } from './kube-lib.ts';
-import type { Clock } from '../../run/clock.ts';
+import type { Clock } from '../../model/clock.ts';
 import type { Sampler, SamplerSink } from '../../sampling/sampler.ts';
 import { errText, withTimeout } from './kube-client.ts';
 import { PlatformView, type ObjectKind } from './platform-view.ts';

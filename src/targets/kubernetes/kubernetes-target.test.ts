@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { HarnessError } from '../../model/index.ts';
-import { FakeRunner } from '../fake-runner.ts';
+import { FakeRunner } from '../../testing/fake-runner.ts';
 import { KubernetesTarget, createKubernetesTarget, rolloutState } from './kubernetes-target.ts';
 
 const noApply = async (): Promise<void> => undefined;

@@ -10,7 +10,7 @@ import { request } from 'node:http';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlatformEvent, PlatformSecond } from '../../model/index.ts';
-import { Clock } from '../../run/clock.ts';
+import { Clock } from '../../model/clock.ts';
 import { KubeClient, loadKubeConfig } from './kube-client.ts';
 import { LocalK8sDriver } from './cluster-drivers.ts';
 import { execFileRunner } from '../command-runner.ts';

@@ -9,7 +9,7 @@ import { procStartTime, sameProcessAlive } from '../../store/run-lease.ts';
 import { freePort, httpStatus, portFree } from '../net.ts';
 import type { PlatformEvent } from '../../model/index.ts';
 import type { Sampler, SamplerSink } from '../../sampling/sampler.ts';
-import type { Clock } from '../../run/clock.ts';
+import type { Clock } from '../../model/clock.ts';
 import type { DeployOptions, NodesCapability, Target, TargetCapabilities, Usability, WorkloadsCapability } from '../target.ts';
 
 const APP = fileURLToPath(new URL('../../../clusters/app/server.js', import.meta.url));

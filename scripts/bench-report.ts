@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFixtureRun } from './fixtures.test-helper.ts';
-import { renderReport } from './index.ts';
+import { writeFixtureRun } from '../src/testing/report-fixtures.ts';
+import { renderReport } from '../src/report/index.ts';
 
 export async function benchReport(): Promise<{ renderMs: number; htmlBytes: number; pngs: number }> {
   const root = mkdtempSync(join(tmpdir(), 'capbench-bench-report-'));
@@ -25,7 +25,7 @@ export async function benchReport(): Promise<{ renderMs: number; htmlBytes: numb
   }
 }
 
-if (process.argv[1] && process.argv[1].endsWith('bench.ts')) {
+if (process.argv[1] && process.argv[1].endsWith('bench-report.ts')) {
   const r = await benchReport();
   console.log(`report bench: ${(r.renderMs / 1000).toFixed(2)} s, index.html ${(r.htmlBytes / 2 ** 20).toFixed(2)} MB, ${r.pngs} PNGs`);
 }

@@ -4,7 +4,7 @@
  * bytes. The series follow a simple capacity model (so charts look like real runs), and
  * their figures are whatever src/measure computes from them — tests compare against that.
  *
- * Regenerate the committed fixtures:  node --import tsx src/report/fixtures.test-helper.ts test/fixtures/runs
+ * Regenerate the committed fixtures:  node --import tsx src/testing/report-fixtures.ts test/fixtures/runs
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,4 +1,4 @@
-import type { CommandOptions, CommandResult, CommandRunner } from './command-runner.ts';
+import type { CommandOptions, CommandResult, CommandRunner } from '../targets/command-runner.ts';
 
 /** One recorded call of a FakeRunner. */
 export interface RecordedCall {
