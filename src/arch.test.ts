@@ -25,8 +25,8 @@ export const DEPS: Record<string, readonly string[]> = {
   targets: ['model', 'sampling', 'store'],
   load: ['model', 'measure'],
   faults: ['model'],
-  report: ['model', 'measure', 'store'],
-  plan: ['model', 'measure', 'store'],
+  report: ['model', 'scenario', 'measure', 'store'],
+  plan: ['model', 'scenario', 'measure', 'store'],
   run: ['model', 'scenario', 'measure', 'store', 'sampling', 'targets', 'load', 'faults'],
   cli: ['model', 'scenario', 'measure', 'store', 'sampling', 'targets', 'load', 'faults', 'report', 'plan', 'run'],
   testing: ['*'],
@@ -39,7 +39,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const isTest = (f: string): boolean => /\.test\.ts$|\.e2e-suite\.ts$/.test(f);
+const isTest = (f: string): boolean => /\.(test|suite)\.ts$/.test(f);
 
 /** Relative imports of a file: static `from '…'`, side-effect `import '…'` and dynamic `import('…')`. */
 export function relativeImports(source: string): string[] {

@@ -250,7 +250,7 @@ async function checkRunFlags(scenario: string, flags: RunFlags, io: Io): Promise
   checkOutDir('--out', flags.out, io);
   // a broken SLO file fails now, not after the load
   if (flags.report) {
-    const { loadSloFile } = await import('../report/verdict/slo.ts');
+    const { loadSloFile } = await import('../scenario/slo-file.ts');
     loadSloFile(flags.slo === undefined ? undefined : resolve(io.cwd, flags.slo));
   }
 }

@@ -12,11 +12,11 @@ import { renderHtml } from './html/render.ts';
 import { renderSummaryMd } from './markdown/summary.ts';
 import { renderPngs, type PngLoader } from './png/render.ts';
 import { loadReportRun } from './runs.ts';
-import { loadSloFile } from './verdict/slo.ts';
+import { loadSloFile } from '../scenario/slo-file.ts';
 import { decide, gatesFailedOf, type Verdict } from './verdict/verdict.ts';
 
 export { timelineRows, timelineCsv, summaryRows, summaryCsv, TIMELINE_COLUMNS, SUMMARY_COLUMNS, type TimelineRow, type SummaryRow } from './csv/tables.ts';
-export { loadSloFile, parseSlo, DEFAULT_SLO_FILE, GATE_KEYS, type SloConfig, type GateKey } from './verdict/slo.ts';
+export { loadSloFile, parseSlo, DEFAULT_SLO_FILE, GATE_KEYS, type SloConfig, type GateKey } from '../scenario/slo-file.ts';
 export { decide, gatesFailedOf, type Verdict, type VerdictKind, type GateResult, type Regression } from './verdict/verdict.ts';
 export { loadReportRun, reportRun, type ReportRun } from './runs.ts';
 export type { ReportData } from './data.ts';

@@ -13,7 +13,7 @@ import { downsample, type Point } from './html/charts.ts';
 import { scriptJson } from './html/render.ts';
 import { renderReport, timelineCsv, timelineRows } from './index.ts';
 import { loadReportRun, profileBits } from './runs.ts';
-import { parseSlo, type SloConfig } from './verdict/slo.ts';
+import { parseSlo, type SloConfig } from '../scenario/slo-file.ts';
 import { decide, gatesFailedOf } from './verdict/verdict.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/runs/', import.meta.url));

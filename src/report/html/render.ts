@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { HarnessError } from '../../model/index.ts';
 import { createRequire } from 'node:module';
 import type { ReportData, ReportRunData, ReportTargetData } from '../data.ts';
-import { GATE_INFO } from '../verdict/slo.ts';
+import { GATE_INFO } from '../../scenario/slo-file.ts';
 import { BANDS_PLUGIN_SOURCE } from './bands-plugin.ts';
 
 let chartJsCache: string | undefined;

@@ -4,7 +4,7 @@
  */
 import type { TargetFigures } from '../../model/index.ts';
 import type { ReportRun, ReportTarget } from '../runs.ts';
-import { GATE_INFO, GATE_KEYS, gatesFor, type GateKey, type SloConfig } from './slo.ts';
+import { GATE_INFO, GATE_KEYS, gatesFor, type GateKey, type SloConfig } from '../../scenario/slo-file.ts';
 
 export type VerdictKind = 'GO' | 'NO-GO' | 'NO DATA';
 

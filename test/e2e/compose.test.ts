@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readRun, type SavedRun } from '../src/store/run-store.ts';
-import { cli, tempDir } from './cli-harness.ts';
+import { readRun, type SavedRun } from '../../src/store/run-store.ts';
+import { cli, tempDir } from '../cli-harness.ts';
 
 const skip = process.env.CAPBENCH_SKIP_DOCKER === '1' ? 'CAPBENCH_SKIP_DOCKER=1' : false;
 

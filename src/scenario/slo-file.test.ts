@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ExitCode, HarnessError } from '../model/index.ts';
-import { DEFAULT_SLO_FILE, loadSloFile } from './verdict/slo.ts';
+import { DEFAULT_SLO_FILE, loadSloFile } from './slo-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'capbench-slo-'));
 
@@ -66,3 +66,14 @@ for (const c of bad) {
     );
   });
 }
+
+test('sloFor: the file’s p95/error gates (target overrides on top), else the profile’s', async () => {
+  const { sloFor, parseSlo } = await import('./slo-file.ts');
+  const s = parseSlo({ scenarios: { spike: { gates: { p95Ms: 400 }, targets: { kind: { errorRate: 0.05 } } } } }, 'x.yaml');
+  assert.deepEqual(sloFor(s, 'spike'), { p95Ms: 400, errorRate: 0.01 });
+  assert.deepEqual(sloFor(s, 'spike', 'kind'), { p95Ms: 400, errorRate: 0.05 });
+  assert.deepEqual(sloFor(s, 'node-crash'), { p95Ms: 1000, errorRate: 0.01 });
+  // the shipped file agrees with the profiles, so k6 run standalone and the harness judge alike
+  const shipped = loadSloFile(DEFAULT_SLO_FILE);
+  for (const sc of ['spike', 'node-crash', 'rolling-update'] as const) assert.deepEqual(sloFor(shipped, sc), { p95Ms: 1000, errorRate: 0.01 });
+});

@@ -11,9 +11,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { Interrupt } from '../src/run/interrupt.ts';
-import { readRun, type SavedRun } from '../src/store/run-store.ts';
-import { cli, tempDir } from './cli-harness.ts';
+import { Interrupt } from '../../src/run/interrupt.ts';
+import { readRun, type SavedRun } from '../../src/store/run-store.ts';
+import { cli, tempDir } from '../cli-harness.ts';
 
 const skip = process.env.CAPBENCH_SKIP_K8S === '1' ? 'CAPBENCH_SKIP_K8S=1' : false;
 const STATE = '/var/lib/capbench/local-k8s';
@@ -63,8 +63,8 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     if (!wasUp) assert.deepEqual(now.sysctls, hostBefore.sysctls, 'sysctls restored');
   });
 
-  it('target level: deploy, NodePort balancing, sampler vs API, HPA under bounded load (src/targets/kubernetes/local-k8s.e2e-suite.ts)', () => {
-    const file = fileURLToPath(new URL('../src/targets/kubernetes/local-k8s.e2e-suite.ts', import.meta.url));
+  it('target level: deploy, NodePort balancing, sampler vs API, HPA under bounded load (test/e2e/local-k8s-target.suite.ts)', () => {
+    const file = fileURLToPath(new URL('./local-k8s-target.suite.ts', import.meta.url));
     // a test runner started inside a test runner must not think it reports to a parent
     const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', file], { env: { ...env, CAPBENCH_K8S_E2E: '1' }, encoding: 'utf8', timeout: 15 * 60_000 });

@@ -17,8 +17,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { profiles, scenarioNames, type ScenarioName } from '../../../scenarios/lib/index.ts';
-import { HarnessError } from '../../model/index.ts';
+import { profiles, scenarioNames, type ScenarioName, type Slo } from '../../scenarios/lib/index.ts';
+import { HarnessError } from '../model/index.ts';
 
 export const GATE_KEYS = [
   'p95Ms',
@@ -77,7 +77,7 @@ export interface SloConfig {
 }
 
 /** clusters/slo/default.yaml of this checkout. */
-export const DEFAULT_SLO_FILE = fileURLToPath(new URL('../../../clusters/slo/default.yaml', import.meta.url));
+export const DEFAULT_SLO_FILE = fileURLToPath(new URL('../../clusters/slo/default.yaml', import.meta.url));
 
 const HINT = 'fix the file (schema: clusters/slo/default.yaml), or omit --slo to use the shipped clusters/slo/default.yaml';
 
@@ -189,4 +189,16 @@ export function gatesFor(slo: SloConfig, scenario: string, target: string): { ga
   const s = slo.scenarios[scenario];
   if (!s) return { gates: {}, windows: undefined };
   return { gates: { ...s.gates, ...(s.targets[target] ?? {}) }, windows: s.windows };
+}
+
+/**
+ * The one SLO (p95 limit and error-rate limit) of a scenario on a target: the file's
+ * `p95Ms` / `errorRate` gates (target overrides on top), else the profile's own. Time to
+ * recover, the chart lines, k6's thresholds and the verdict all use this, so `--slo FILE`
+ * changes them alike.
+ */
+export function sloFor(slo: SloConfig, scenario: ScenarioName, target?: string): Slo {
+  const { gates } = gatesFor(slo, scenario, target ?? '');
+  const own = profiles[scenario].quick.slo;
+  return { p95Ms: gates.p95Ms ?? own.p95Ms, errorRate: gates.errorRate ?? own.errorRate };
 }

@@ -2,11 +2,11 @@
 // Fails when Docker is missing, unless CAPBENCH_SKIP_DOCKER=1 (then skipped with that reason).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PlatformEvent, PlatformSecond } from '../../model/index.ts';
-import { Clock } from '../../model/clock.ts';
-import { execFileRunner, tail } from '../command-runner.ts';
-import { dockerServerVersion } from './compose-cli.ts';
-import { BUILD_SCRIPT, ComposeTarget } from './compose-target.ts';
+import type { PlatformEvent, PlatformSecond } from '../../src/model/index.ts';
+import { Clock } from '../../src/model/clock.ts';
+import { execFileRunner, tail } from '../../src/targets/command-runner.ts';
+import { dockerServerVersion } from '../../src/targets/compose/compose-cli.ts';
+import { BUILD_SCRIPT, ComposeTarget } from '../../src/targets/compose/compose-target.ts';
 
 const skip = process.env['CAPBENCH_SKIP_DOCKER'] === '1' ? 'CAPBENCH_SKIP_DOCKER=1' : false;
 

@@ -1,21 +1,21 @@
 /**
  * End-to-end on the local-k8s cluster (clusters/local-k8s): deploy, NodePort load
  * balancing, sampler, HPA scale-up under a bounded CPU load, teardown. Runs only with
- * CAPBENCH_K8S_E2E=1 and the cluster up: test/e2e-k8s.test.ts runs it that way inside the
- * cluster's lifecycle (up → tests → down). Named *.e2e-suite.ts, not *.test.ts, so `npm test`
+ * CAPBENCH_K8S_E2E=1 and the cluster up: test/e2e/k8s.test.ts runs it that way inside the
+ * cluster's lifecycle (up → tests → down). Named *.suite.ts, not *.test.ts, so `npm test`
  * does not also pick it up on its own (where it could only skip).
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PlatformEvent, PlatformSecond } from '../../model/index.ts';
-import { Clock } from '../../model/clock.ts';
-import { KubeClient, loadKubeConfig } from './kube-client.ts';
-import { LocalK8sDriver } from './cluster-drivers.ts';
-import { execFileRunner } from '../command-runner.ts';
-import { KubernetesTarget } from './kubernetes-target.ts';
-import { APP_NAME, namespaceFor } from './manifests.ts';
+import type { PlatformEvent, PlatformSecond } from '../../src/model/index.ts';
+import { Clock } from '../../src/model/clock.ts';
+import { KubeClient, loadKubeConfig } from '../../src/targets/kubernetes/kube-client.ts';
+import { LocalK8sDriver } from '../../src/targets/kubernetes/cluster-drivers.ts';
+import { execFileRunner } from '../../src/targets/command-runner.ts';
+import { KubernetesTarget } from '../../src/targets/kubernetes/kubernetes-target.ts';
+import { APP_NAME, namespaceFor } from '../../src/targets/kubernetes/manifests.ts';
 
 const enabled = process.env.CAPBENCH_K8S_E2E === '1';
 const LOAD_MAX_MS = 90_000;
