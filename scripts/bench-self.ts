@@ -16,6 +16,7 @@ import { profiles, type Profile } from '../scenarios/lib/index.ts';
 import { BuiltinDriver } from '../src/load/builtin/builtin-driver.ts';
 import { Clock } from '../src/model/clock.ts';
 import type { LoadSecond } from '../src/model/index.ts';
+import { loadPlan } from '../src/scenario/load-profile.ts';
 
 const SERVER = fileURLToPath(new URL('./bench-server.cjs', import.meta.url));
 // (in the bundle, bench-server.cjs sits beside the bundle: same relative URL)
@@ -48,13 +49,11 @@ async function drive(p: Profile, port: number, onSecond: (s: LoadSecond) => void
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await driver.run({
-    profile: p,
-    model: 'closed',
+    plan: { ...loadPlan('spike', { quick: true, model: 'closed' }), profile: p },
     baseUrl: `http://127.0.0.1:${port}`,
     clock: new Clock(),
     signal: new AbortController().signal,
     onSecond,
-    onProgress: () => {},
     outDir: '/tmp',
   });
   const wallS = (performance.now() - t0) / 1000;

@@ -23,7 +23,7 @@ export const DEPS: Record<string, readonly string[]> = {
   sampling: ['model'],
   // store: only for run liveness (run-lease), which is to be injected instead
   targets: ['model', 'sampling', 'store'],
-  load: ['model', 'measure'],
+  load: ['model', 'scenario', 'measure'],
   faults: ['model'],
   report: ['model', 'scenario', 'measure', 'store'],
   plan: ['model', 'scenario', 'measure', 'store'],

@@ -9,12 +9,14 @@
  *   MODEL       closed (ramping-vus, default) | open (ramping-arrival-rate)
  *   TIME_SCALE  positive number applied with scaleTime (default 1 = as written)
  *   WARMUP      1 = run only the profile's warm-up (warmupVUs for warmupS, no thresholds)
+ *   SLO_P95_MS, SLO_ERROR_RATE  the run's SLO (default the profile's): k6's thresholds; the
+ *               harness passes the SLO it judges with, so both agree
  */
 import http from 'k6/http';
 import { sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { Options, Scenario } from 'k6/options';
-import { durationS, pickRequest, profiles, scaleTime, type LoadModel, type Profile, type RequestKind, type ScenarioName, type Variant } from '../lib/index.ts';
+import { durationS, pickRequest, profiles, scaleTime, type LoadModel, type Profile, type ScenarioName, type Slo, type Variant } from '../lib/index.ts';
 
 /** Counted once per response; tags carry the app's `X-App-Version` / `X-Served-By` (k6's JSON output has no headers). */
 export const versionMetricName = 'capbench_version';
@@ -49,6 +51,21 @@ export function selectProfile(scenario: ScenarioName): Profile {
     throw new Error(`${scenario}.ts: TIME_SCALE must be a positive number (got ${JSON.stringify(scaleText)})`);
   }
   return scale === 1 ? base : scaleTime(base, scale);
+}
+
+/** The profile's SLO, or the one SLO_P95_MS / SLO_ERROR_RATE give. Throws (k6 exits 107) on bad values. */
+export function selectSlo(scenario: ScenarioName, own: Slo): Slo {
+  const read = (name: string, fallback: number, ok: (n: number) => boolean, what: string): number => {
+    const text = env(name);
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (!Number.isFinite(n) || !ok(n)) throw new Error(`${scenario}.ts: ${name} must be ${what} (got ${JSON.stringify(text)})`);
+    return n;
+  };
+  return {
+    p95Ms: read('SLO_P95_MS', own.p95Ms, (n) => n > 0, 'a positive number of ms'),
+    errorRate: read('SLO_ERROR_RATE', own.errorRate, (n) => n >= 0 && n <= 1, 'a share in [0, 1]'),
+  };
 }
 
 export function selectModel(scenario: ScenarioName): LoadModel {
@@ -100,10 +117,10 @@ export function buildOptions(p: Profile, model: LoadModel, warmUp: boolean): Opt
   };
 }
 
-/** Weighted random choice; `r` uniform in [0, 1). */
 /** Everything an entry file exports, for one scenario. Runs in k6's init context. */
 export function k6Scenario(scenario: ScenarioName): K6Scenario {
-  const profile = selectProfile(scenario);
+  const selected = selectProfile(scenario);
+  const profile = { ...selected, slo: selectSlo(scenario, selected.slo) };
   const model = selectModel(scenario);
   const warmUp = env('WARMUP') === '1';
   const baseUrl = (env('BASE_URL') ?? '').replace(/\/+$/, '');

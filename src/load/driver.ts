@@ -1,12 +1,12 @@
-import type { Profile } from '../../scenarios/lib/index.ts';
 import type { LoadSecond } from '../model/index.ts';
 import type { Clock } from '../model/clock.ts';
+import type { LoadPlan } from '../scenario/load-profile.ts';
 
 export type DriverName = 'builtin' | 'k6';
 
 export interface LoadRunOptions {
-  profile: Profile;
-  model: 'closed' | 'open';
+  /** what to run: scenario, variant, model, time scale, SLO and the profile they give */
+  plan: LoadPlan;
   /** loopback URL of the target, no trailing slash */
   baseUrl: string;
   /** the run's clock; t=0 is load start, set by the driver via clock.start() when load begins */
@@ -15,12 +15,14 @@ export interface LoadRunOptions {
   signal: AbortSignal;
   /** every finished second, in order, without holes */
   onSecond: (s: LoadSecond) => void;
-  /** one progress line now and then (the CLI prints it) */
-  onProgress: (line: string) => void;
   /** directory for driver-specific raw output (k6 NDJSON, summary) */
   outDir: string;
-  /** factor the profile was scaled by with scaleTime (1 = as written); k6 rebuilds the profile from it */
-  timeScale?: number;
+}
+
+export interface WarmUpOptions {
+  plan: LoadPlan;
+  baseUrl: string;
+  signal: AbortSignal;
 }
 
 export interface LoadRunResult {
@@ -42,6 +44,6 @@ export interface LoadDriver {
   /** version string of the engine (builtin: harness version; k6: `k6 v1.3.0 …`) */
   version(): Promise<string>;
   /** Warm the target up with light load; nothing is recorded. */
-  warmUp(opts: { profile: Profile; baseUrl: string; signal: AbortSignal }): Promise<void>;
+  warmUp(opts: WarmUpOptions): Promise<void>;
   run(opts: LoadRunOptions): Promise<LoadRunResult>;
 }

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { durationS, type Profile } from '../../scenarios/lib/index.ts';
+import { durationS, type Profile, type Slo } from '../../scenarios/lib/index.ts';
 import { faults as faultRegistry, type FaultContext } from '../faults/index.ts';
 import type { DriverName, LoadDriver } from '../load/driver.ts';
 import { computeFigures, windowFigures } from '../measure/figures.ts';
 import { HarnessError, RUN_SCHEMA_VERSION, type FaultWindow, type LoadSecond, type PlatformSecond, type RunRecord, type TargetRun } from '../model/index.ts';
-import { loadProfile } from '../scenario/load-profile.ts';
+import { loadPlan, type LoadPlan } from '../scenario/load-profile.ts';
 import { timelineCsv, timelineRows } from '../measure/timeline-rows.ts';
 import { releaseLease, takeLease } from '../store/run-lease.ts';
 import { SeriesWriter, readRun, writeRunRecord } from '../store/run-store.ts';
@@ -34,6 +34,8 @@ export interface RunOptions {
   command: string[];
   /** skip warm-up (tests) */
   skipWarmUp?: boolean;
+  /** the run's SLO (time to recover, k6 thresholds); default the profile's */
+  slo?: Slo;
 }
 
 export interface RunOutcome {
@@ -78,7 +80,8 @@ class Progress {
  * interrupted at any point is still on disk and reportable.
  */
 export async function runScenario(o: RunOptions): Promise<RunOutcome> {
-  const profile: Profile = loadProfile(o.scenario, { quick: o.quick, model: o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }) });
+  const plan = loadPlan(o.scenario, { quick: o.quick, model: o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }), ...(o.slo === undefined ? {} : { slo: o.slo }) });
+  const profile = plan.profile;
   const { names, auto } = parseTargetList(o.targets);
   const faultDefs = profile.faults.map((f) => faultRegistry[f.kind]);
 
@@ -111,13 +114,14 @@ export async function runScenario(o: RunOptions): Promise<RunOutcome> {
   mkdirSync(runDir, { recursive: true });
   takeLease(runId);
   try {
-    return await runTargets(o, profile, runId, runDir, targets, skipped);
+    return await runTargets(o, plan, runId, runDir, targets, skipped);
   } finally {
     releaseLease(runId);
   }
 }
 
-async function runTargets(o: RunOptions, profile: Profile, runId: string, runDir: string, targets: Target[], skipped: TargetRun[]): Promise<RunOutcome> {
+async function runTargets(o: RunOptions, plan: LoadPlan, runId: string, runDir: string, targets: Target[], skipped: TargetRun[]): Promise<RunOutcome> {
+  const profile = plan.profile;
   const record: RunRecord = {
     schema: RUN_SCHEMA_VERSION,
     runId,
@@ -140,7 +144,7 @@ async function runTargets(o: RunOptions, profile: Profile, runId: string, runDir
   let firstError: Error | null = null;
   for (const target of targets) {
     if (o.interrupt.interrupted) break;
-    const tr = await runOneTarget(target, profile, runId, runDir, o);
+    const tr = await runOneTarget(target, plan, runId, runDir, o);
     record.targets.push(tr.run);
     if (tr.error && !firstError) firstError = tr.error;
     writeRunRecord(runDir, record);
@@ -154,7 +158,8 @@ async function runTargets(o: RunOptions, profile: Profile, runId: string, runDir
   return { runDir, record, firstError };
 }
 
-async function runOneTarget(target: Target, profile: Profile, runId: string, runDir: string, o: RunOptions): Promise<{ run: TargetRun; error: Error | null }> {
+async function runOneTarget(target: Target, plan: LoadPlan, runId: string, runDir: string, o: RunOptions): Promise<{ run: TargetRun; error: Error | null }> {
+  const profile = plan.profile;
   const log = o.log;
   const run: TargetRun = { name: target.name, kind: target.kind, status: 'completed', description: {}, versions: {}, faults: [], notes: [] };
   const writer = new SeriesWriter(runDir, target.name);
@@ -199,7 +204,7 @@ async function runOneTarget(target: Target, profile: Profile, runId: string, run
 
     if (!o.skipWarmUp && profile.warmupS > 0 && !o.interrupt.interrupted) {
       log(`${target.name}: warming up for ${profile.warmupS} s with ${profile.warmupVUs} VUs (not measured)`);
-      await o.driver.warmUp({ profile, baseUrl: target.baseUrl(), signal: o.interrupt.signal });
+      await o.driver.warmUp({ plan, baseUrl: target.baseUrl(), signal: o.interrupt.signal });
     }
     if (o.interrupt.interrupted) throw new HarnessError('interrupted before load started', { code: 'interrupted' });
 
@@ -233,8 +238,7 @@ async function runOneTarget(target: Target, profile: Profile, runId: string, run
 
     log(`${target.name}: load starts (${profile.scenario}, ${durationS(profile)} s)`);
     const res = await o.driver.run({
-      profile,
-      model: o.model,
+      plan,
       baseUrl: target.baseUrl(),
       clock,
       signal: o.interrupt.signal,
@@ -243,9 +247,7 @@ async function runOneTarget(target: Target, profile: Profile, runId: string, run
         writer.load(s);
         progress.second(s);
       },
-      onProgress: log,
       outDir: join(writer.dir, 'driver'),
-      timeScale: o.timeScale ?? 1,
     });
     run.loadStartedAt = new Date(clock.epochAtStart() ?? Date.now()).toISOString();
     run.durationS = res.durationS;

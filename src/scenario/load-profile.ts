@@ -1,4 +1,4 @@
-import { durationS, profiles, scaleTime, scenarioNames, type FaultSchedule, type LoadModel, type Profile, type ScenarioName, type Variant } from '../../scenarios/lib/index.ts';
+import { durationS, profiles, scaleTime, scenarioNames, type FaultSchedule, type LoadModel, type Profile, type ScenarioName, type Slo, type Variant } from '../../scenarios/lib/index.ts';
 import { HarnessError, unknownName } from '../model/index.ts';
 
 export function isScenarioName(n: string): n is ScenarioName {
@@ -10,6 +10,32 @@ export const loadModels = ['closed', 'open'] as const satisfies readonly LoadMod
 /** Fault kinds a profile may schedule (src/faults implements each). */
 export const faultKinds = ['node-crash', 'rolling-update'] as const satisfies readonly FaultSchedule['kind'][];
 const variants: readonly Variant[] = ['full', 'quick'];
+
+/**
+ * What a load driver runs: the names k6 rebuilds its profile from (`-e PROFILE=variant
+ * -e TIME_SCALE -e MODEL`, the SLO as thresholds) and the profile they give, which the
+ * builtin driver executes. Built by loadPlan(), so the two never disagree.
+ */
+export interface LoadPlan {
+  scenario: ScenarioName;
+  variant: Variant;
+  model: LoadModel;
+  /** factor every duration was scaled by (1 = as written) */
+  timeScale: number;
+  /** the one SLO of the run (also in profile.slo) */
+  slo: Slo;
+  /** the profile as it runs: scaled, SLO applied, validated */
+  profile: Profile;
+}
+
+/** The plan of a run: scenario × variant × model, time-scaled, with the run's SLO (default: the profile's). */
+export function loadPlan(name: string, o: { quick: boolean; model: LoadModel; timeScale?: number; slo?: Slo }): LoadPlan {
+  const scaled = loadProfile(name, o);
+  const slo = o.slo ?? scaled.slo;
+  const profile = { ...scaled, slo };
+  validateProfile(profile, o.model);
+  return { scenario: profile.scenario, variant: profile.variant, model: o.model, timeScale: o.timeScale ?? 1, slo, profile };
+}
 
 /** The profile a run uses: scenario × variant, optionally time-scaled, validated (for `model` when given). */
 export function loadProfile(name: string, o: { quick: boolean; timeScale?: number; model?: string }): Profile {

@@ -5,6 +5,7 @@ import { profiles, type Profile } from '../../../scenarios/lib/index.ts';
 import type { LoadSecond } from '../../model/index.ts';
 import { Clock } from '../../model/clock.ts';
 import { BuiltinDriver, requestPicker } from './builtin-driver.ts';
+import { loadPlan } from '../../scenario/load-profile.ts';
 
 let server: Server;
 let port = 0;
@@ -33,7 +34,8 @@ function profile(over: Partial<Profile>): Profile {
 
 async function drive(p: Profile, model: 'closed' | 'open' = 'closed', signal = new AbortController().signal) {
   const seconds: LoadSecond[] = [];
-  const r = await new BuiltinDriver('test').run({ profile: p, model, baseUrl: `http://127.0.0.1:${port}`, clock: new Clock(), signal, onSecond: (s) => seconds.push(s), onProgress: () => {}, outDir: '/tmp' });
+  const plan = { ...loadPlan('spike', { quick: true, model }), profile: p };
+  const r = await new BuiltinDriver('test').run({ plan, baseUrl: `http://127.0.0.1:${port}`, clock: new Clock(), signal, onSecond: (s) => seconds.push(s), outDir: '/tmp' });
   return { r, seconds };
 }
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { durationS, pickRequest, targetAt, type Profile, type RequestKind } from '../../../scenarios/lib/index.ts';
-import type { LoadDriver, LoadRunOptions, LoadRunResult } from '../driver.ts';
+import type { LoadDriver, LoadRunOptions, LoadRunResult, WarmUpOptions } from '../driver.ts';
 import { LoadRecorder } from '../recorder.ts';
 import { LoadHttpClient } from './http-client.ts';
 
@@ -30,8 +30,8 @@ export class BuiltinDriver implements LoadDriver {
     return `capbench builtin ${this.harnessVersion} (node ${process.version})`;
   }
 
-  async warmUp(opts: { profile: Profile; baseUrl: string; signal: AbortSignal }): Promise<void> {
-    const p = opts.profile;
+  async warmUp(opts: WarmUpOptions): Promise<void> {
+    const p = opts.plan.profile;
     const client = new LoadHttpClient(opts.baseUrl, p.warmupVUs, p.timeoutMs);
     const pick = requestPicker(p.requests);
     const end = performance.now() + p.warmupS * 1000;
@@ -49,11 +49,11 @@ export class BuiltinDriver implements LoadDriver {
   }
 
   async run(opts: LoadRunOptions): Promise<LoadRunResult> {
-    return opts.model === 'open' ? this.runOpen(opts) : this.runClosed(opts);
+    return opts.plan.model === 'open' ? this.runOpen(opts) : this.runClosed(opts);
   }
 
   private async runClosed(opts: LoadRunOptions): Promise<LoadRunResult> {
-    const p = opts.profile;
+    const p = opts.plan.profile;
     const totalS = durationS(p);
     const maxVUs = Math.max(p.startVUs, ...p.stages.map((s) => s.target));
     const client = new LoadHttpClient(opts.baseUrl, Math.max(1, maxVUs), p.timeoutMs);
@@ -105,7 +105,7 @@ export class BuiltinDriver implements LoadDriver {
   }
 
   private async runOpen(opts: LoadRunOptions): Promise<LoadRunResult> {
-    const p = opts.profile;
+    const p = opts.plan.profile;
     const totalS = durationS({ stages: p.rateStages });
     const client = new LoadHttpClient(opts.baseUrl, Math.max(1, p.maxVUs), p.timeoutMs);
     const recorder = new LoadRecorder(opts.onSecond);

@@ -4,16 +4,16 @@ import { mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { profiles, scaleTime, type Profile } from '../../../scenarios/lib/index.ts';
 import { ExitCode, HarnessError, type LoadSecond } from '../../model/index.ts';
 import { Clock } from '../../model/clock.ts';
-import { K6Driver, k6TimeScale, type K6DriverOptions } from './k6-driver.ts';
+import { loadPlan } from '../../scenario/load-profile.ts';
+import { K6Driver, type K6DriverOptions } from './k6-driver.ts';
 import { writeFakeK6 } from '../../testing/fake-k6.ts';
 import { findK6 } from './find-k6.ts';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/k6/', import.meta.url));
 const scenariosDir = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
-const profile: Profile = scaleTime(profiles.spike.quick, 0.1);
+const plan = loadPlan('spike', { quick: true, model: 'closed', timeScale: 0.1, slo: { p95Ms: 750, errorRate: 0.02 } });
 
 interface Setup {
   dir: string;
@@ -60,20 +60,16 @@ async function setup(n = 200): Promise<Setup> {
 
 function runOpts(s: Setup, signal: AbortSignal = new AbortController().signal) {
   const seconds: LoadSecond[] = [];
-  const progress: string[] = [];
   const clock = new Clock();
   return {
     seconds,
-    progress,
     clock,
     opts: {
-      profile,
-      model: 'closed' as const,
+      plan,
       baseUrl: 'http://127.0.0.1:9',
       clock,
       signal,
       onSecond: (x: LoadSecond) => seconds.push(x),
-      onProgress: (l: string) => progress.push(l),
       outDir: s.outDir,
     },
   };
@@ -110,6 +106,8 @@ test('exit 99 (thresholds crossed) is a result: streamed points recorded, summar
     '-e', 'PROFILE=quick',
     '-e', 'MODEL=closed',
     '-e', 'TIME_SCALE=0.1',
+    '-e', 'SLO_P95_MS=750',
+    '-e', 'SLO_ERROR_RATE=0.02',
     '--out', `json=${path.join(s.outDir, 'k6.ndjson')}`,
     `--summary-export=${path.join(s.outDir, 'summary-export.json')}`,
     path.join(scenariosDir, 'spike.ts'),
@@ -143,8 +141,8 @@ test('any other exit is a HarnessError carrying the last stderr lines', async ()
 test('abort → SIGINT; k6 flushes and exits 105; what was measured is kept, interrupted: true', async () => {
   const s = await setup();
   const ac = new AbortController();
-  const { opts, seconds, progress } = runOpts(s, ac.signal);
-  const running = s.driver('sigint', { progressEveryMs: 50 }).run(opts);
+  const { opts, seconds } = runOpts(s, ac.signal);
+  const running = s.driver('sigint').run(opts);
   await new Promise((r) => setTimeout(r, 400));
   ac.abort();
   const r = await running;
@@ -152,8 +150,6 @@ test('abort → SIGINT; k6 flushes and exits 105; what was measured is kept, int
   assert.equal(r.summary['exitCode'], 105);
   // the second half was written in response to SIGINT: it must be read too
   assert.equal(seconds.reduce((n, x) => n + x.requests, 0), s.requests);
-  assert.ok(progress.length > 0);
-  assert.match(progress[0] ?? '', /^k6 \d+\/18 s · \d+ VUs · [\d.]+ req\/s · \d+ failed \([\d.]+ %\) · \d+ failed in total$/);
 });
 
 test('k6 that ignores SIGINT is killed after the grace period; still a result', async () => {
@@ -176,21 +172,12 @@ test('version() and the default warm-up (k6 with WARMUP=1, nothing recorded)', a
   const s = await setup(20);
   const d = s.driver('ok');
   assert.equal(await d.version(), 'k6 v1.3.0 (go1.23.5, linux/amd64)');
-  await d.warmUp({ profile, baseUrl: 'http://127.0.0.1:9', signal: new AbortController().signal });
+  await d.warmUp({ plan, baseUrl: 'http://127.0.0.1:9', signal: new AbortController().signal });
   const warm = (await calls(s.argsFile)).find((a) => a[0] === 'run');
   assert.ok(warm);
   assert.ok(warm.includes('WARMUP=1'));
   assert.ok(!warm.includes('--out'));
   let delegated = false;
-  await s.driver('ok', { warmUp: async () => { delegated = true; } }).warmUp({ profile, baseUrl: 'x', signal: new AbortController().signal });
+  await s.driver('ok', { warmUp: async () => { delegated = true; } }).warmUp({ plan, baseUrl: 'x', signal: new AbortController().signal });
   assert.ok(delegated);
-});
-
-test('k6TimeScale: k6 must be able to rebuild the profile', () => {
-  const base = profiles['node-crash'].full;
-  assert.equal(k6TimeScale(base), 1);
-  assert.equal(k6TimeScale(scaleTime(base, 0.5)), 0.5);
-  assert.equal(k6TimeScale(scaleTime(base, 0.05), 0.05), 0.05);
-  assert.throws(() => k6TimeScale({ ...base, startVUs: 99 }), (e: unknown) => e instanceof HarnessError && e.exitCode === ExitCode.badConfig);
-  assert.throws(() => k6TimeScale(scaleTime(base, 0.5), 0.25), HarnessError);
 });

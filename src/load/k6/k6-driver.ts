@@ -15,10 +15,9 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
-import { durationS, profiles, scaleTime, type Profile } from '../../../scenarios/lib/index.ts';
 import { HarnessError } from '../../model/index.ts';
-import type { LoadDriver, LoadRunOptions, LoadRunResult } from '../driver.ts';
+import type { LoadPlan } from '../../scenario/load-profile.ts';
+import type { LoadDriver, LoadRunOptions, LoadRunResult, WarmUpOptions } from '../driver.ts';
 import { findK6, type K6Binary } from './find-k6.ts';
 import { K6_EXIT_CODES, runK6Process, type K6ProcessResult } from './k6-process.ts';
 import { K6Timeline } from './k6-timeline.ts';
@@ -39,38 +38,26 @@ export interface K6DriverOptions {
   env?: NodeJS.ProcessEnv;
   /** after SIGINT, how long k6 may take to stop before SIGKILL, ms (default 10 000) */
   killGraceMs?: number;
-  /** progress line interval, ms (default 10 000) */
-  progressEveryMs?: number;
   /** NDJSON poll interval while k6 runs, ms (default 100) */
   pollMs?: number;
 }
 
-/** LoadRunOptions plus the time scale the profile was scaled with (k6 rebuilds the profile from it). */
-/** kept for callers that name it; timeScale now lives in LoadRunOptions */
-export type K6RunOptions = LoadRunOptions;
+/**
+ * `-e` arguments that make the k6 entry file rebuild exactly the plan's profile:
+ * PROFILE/TIME_SCALE/MODEL select it from scenarios/lib, SLO_* set its thresholds.
+ */
+export function k6PlanEnv(plan: LoadPlan, baseUrl: string): string[] {
+  return [
+    '-e', `BASE_URL=${baseUrl}`,
+    '-e', `PROFILE=${plan.variant}`,
+    '-e', `MODEL=${plan.model}`,
+    '-e', `TIME_SCALE=${plan.timeScale}`,
+    '-e', `SLO_P95_MS=${plan.slo.p95Ms}`,
+    '-e', `SLO_ERROR_RATE=${plan.slo.errorRate}`,
+  ];
+}
 
 const defaultScenariosDir = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
-
-/**
- * The time scale k6 must get (-e TIME_SCALE) to rebuild exactly `profile` from
- * scenarios/lib. Throws badConfig when no scale reproduces it (a hand-edited profile k6
- * cannot know about).
- */
-export function k6TimeScale(profile: Profile, given?: number): number {
-  const base = profiles[profile.scenario]?.[profile.variant];
-  if (base === undefined) {
-    throw new HarnessError(`k6 driver: profile must be one of scenarios/lib (got ${profile.scenario}/${profile.variant})`, { code: 'badConfig' });
-  }
-  const candidates = given !== undefined ? [given] : [1, durationS(profile) / durationS(base)];
-  for (const c of candidates) {
-    if (!(c > 0) || !Number.isFinite(c)) continue;
-    if (isDeepStrictEqual(c === 1 ? base : scaleTime(base, c), profile)) return c;
-  }
-  throw new HarnessError(
-    `k6 driver: profile must equal scenarios/lib's ${profile.scenario}/${profile.variant} scaled by one time scale (got a profile k6 cannot rebuild${given === undefined ? '' : ` with timeScale ${given}`})`,
-    { code: 'badConfig', hint: 'pass timeScale in the run options, or run with --driver builtin for a custom profile' },
-  );
-}
 
 function exitName(code: number | null, sig: NodeJS.Signals | null): string {
   if (code === null) return `signal ${sig ?? '?'}`;
@@ -102,8 +89,8 @@ export class K6Driver implements LoadDriver {
     return { ...(this.opts.env ?? process.env), K6_NO_USAGE_REPORT: 'true' };
   }
 
-  private script(profile: Profile): string {
-    return path.join(this.scenariosDir, `${profile.scenario}.ts`);
+  private script(plan: LoadPlan): string {
+    return path.join(this.scenariosDir, `${plan.scenario}.ts`);
   }
 
   /** `k6 v1.3.0 (go1.23.5, linux/amd64)`. Throws HarnessError when k6 is missing or too old. */
@@ -112,16 +99,13 @@ export class K6Driver implements LoadDriver {
   }
 
   /** Runs k6 with WARMUP=1 (or the delegate given to the constructor); records nothing. */
-  async warmUp(o: { profile: Profile; baseUrl: string; signal: AbortSignal }): Promise<void> {
+  async warmUp(o: WarmUpOptions): Promise<void> {
     if (this.opts.warmUp) return this.opts.warmUp(o);
     if (o.signal.aborted) return;
     const k6 = await this.k6();
-    const timeScale = k6TimeScale(o.profile);
     const proc = runK6Process({
       bin: k6.path,
-      args: ['run', '--quiet', '--no-color', '--no-summary',
-        '-e', `BASE_URL=${o.baseUrl}`, '-e', `PROFILE=${o.profile.variant}`, '-e', `TIME_SCALE=${timeScale}`, '-e', 'WARMUP=1',
-        this.script(o.profile)],
+      args: ['run', '--quiet', '--no-color', '--no-summary', ...k6PlanEnv(o.plan, o.baseUrl), '-e', 'WARMUP=1', this.script(o.plan)],
       env: this.env(),
       signal: o.signal,
       killGraceMs: this.opts.killGraceMs ?? 10_000,
@@ -137,9 +121,8 @@ export class K6Driver implements LoadDriver {
    * a HarnessError carrying k6's last stderr lines (the seconds measured so far have
    * already been handed to onSecond).
    */
-  async run(o: K6RunOptions): Promise<LoadRunResult> {
+  async run(o: LoadRunOptions): Promise<LoadRunResult> {
     const k6 = await this.k6();
-    const timeScale = k6TimeScale(o.profile, o.timeScale);
     await mkdir(o.outDir, { recursive: true });
     const ndjson = path.join(o.outDir, 'k6.ndjson');
     const summaryExport = path.join(o.outDir, 'summary-export.json');
@@ -148,13 +131,10 @@ export class K6Driver implements LoadDriver {
     await Promise.all([ndjson, summaryExport].map((f) => rm(f, { force: true })));
     const args = [
       'run', '--quiet', '--no-color',
-      '-e', `BASE_URL=${o.baseUrl}`,
-      '-e', `PROFILE=${o.profile.variant}`,
-      '-e', `MODEL=${o.model}`,
-      '-e', `TIME_SCALE=${timeScale}`,
+      ...k6PlanEnv(o.plan, o.baseUrl),
       '--out', `json=${ndjson}`,
       `--summary-export=${summaryExport}`,
-      this.script(o.profile),
+      this.script(o.plan),
     ];
 
     // o.signal or a failure to read k6's output stops k6
@@ -180,22 +160,6 @@ export class K6Driver implements LoadDriver {
       },
     });
 
-    const totalS = durationS(o.profile);
-    const every = this.opts.progressEveryMs ?? 10_000;
-    let last = { atMs: 0, requests: 0, failures: 0 };
-    const progress = setInterval(() => {
-      if (!o.clock.started) return;
-      const atMs = o.clock.nowMs();
-      const s = parser.stats;
-      const dtS = Math.max(0.001, (atMs - last.atMs) / 1000);
-      const rps = (s.requests - last.requests) / dtS;
-      const failed = s.failures - last.failures;
-      const share = s.requests > last.requests ? (100 * failed) / (s.requests - last.requests) : 0;
-      o.onProgress(`k6 ${Math.floor(atMs / 1000)}/${totalS} s · ${s.vus} VUs · ${rps.toFixed(1)} req/s · ${failed} failed (${share.toFixed(1)} %) · ${s.failures} failed in total`);
-      last = { atMs, requests: s.requests, failures: s.failures };
-    }, every);
-    progress.unref();
-
     let tailError: unknown;
     const tailing = (async () => {
       try {
@@ -212,7 +176,6 @@ export class K6Driver implements LoadDriver {
     try {
       r = await proc.done;
     } finally {
-      clearInterval(progress);
       o.signal.removeEventListener('abort', onAbort);
     }
     await tailing;
@@ -249,7 +212,7 @@ export class K6Driver implements LoadDriver {
         exitCode: r.exitCode,
         exitSignal: r.exitSignal,
         thresholdsCrossed,
-        timeScale,
+        timeScale: o.plan.timeScale,
         t0: 'k6 process spawn',
         firstPointAtMs,
         ndjson,
