@@ -27,7 +27,23 @@ export interface WorkloadsCapability {
   waitRolledOut(version: string, deadlineMs: number, signal: AbortSignal): Promise<void>;
 }
 
+/**
+ * Capability: the app's replica count can be pinned (the capacity probe). Kubernetes takes
+ * the HPA out of the way while pinned; teardown restores what deploy set up.
+ */
+export interface ReplicasCapability {
+  /** the most replicas this target allows (local 16, Compose and Kubernetes 32) */
+  readonly max: number;
+  /**
+   * Pin the app to `n` replicas (1 ≤ n ≤ max) and resolve once `n` are ready and serving
+   * behind the target's entry; rejects with the platform's own message when scaling fails
+   * or `signal` aborts. May block for as long as starting replicas takes. Idempotent.
+   */
+  scale(n: number, signal: AbortSignal): Promise<void>;
+}
+
 export interface TargetCapabilities {
   nodes?: NodesCapability;
   workloads?: WorkloadsCapability;
+  replicas?: ReplicasCapability;
 }

@@ -1,4 +1,4 @@
-import type { FaultWindow, NodesCapability, TargetCapabilities, WorkloadsCapability } from '../model/index.ts';
+import type { FaultWindow, NodesCapability, ReplicasCapability, TargetCapabilities, WorkloadsCapability } from '../model/index.ts';
 import type { Sampler } from '../sampling/sampler.ts';
 
 export type TargetKind = 'local' | 'compose' | 'kubernetes';
@@ -50,4 +50,4 @@ export interface Target {
   cleanup(): Promise<string[]>;
 }
 
-export type { FaultWindow, NodesCapability, TargetCapabilities, WorkloadsCapability };
+export type { FaultWindow, NodesCapability, ReplicasCapability, TargetCapabilities, WorkloadsCapability };
