@@ -121,7 +121,6 @@ const cliCases: CliCase[] = [
     err: k8sRegistered ? /--context: a kubeconfig context must go with --target kubernetes or auto \(got --target local\)/ : /--context: a kubeconfig context must go with the kubernetes target \(got a build without it/,
   },
   { name: '--reboot-delay with spike', args: () => ['run', 'spike', '--reboot-delay', '30'], code: 2, err: /--reboot-delay: must go with the node-crash scenario \(got scenario spike\)\nhint: / },
-  { name: '--no-report with --slo', args: () => ['run', 'spike', '--no-report', '--slo', 'clusters/slo/default.yaml'], code: 2, err: /--no-report: must not be combined with --slo/ },
   { name: '--no-report with --fail-on-gates', args: () => ['run', 'spike', '--no-report', '--fail-on-gates'], code: 2, err: /--no-report: must not be combined with --fail-on-gates[\s\S]*hint: .*capbench report/ },
   { name: '--out is a file', args: () => ['run', 'spike', '--target', 'local', '--out', file('out-file', 'x')], code: 2, err: /--out: .*out-file must be a directory or a path that does not exist yet \(got a file at / },
   // --- files named by run flags, judged before the run starts

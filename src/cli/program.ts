@@ -1,12 +1,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { scenarioNames } from '../../scenarios/lib/index.ts';
+import { scenarioNames, type ScenarioName } from '../../scenarios/lib/index.ts';
 import { selectDriver, driverChoices } from '../load/select-driver.ts';
 import { ExitCode, HarnessError, unknownName } from '../model/index.ts';
 import { harnessVersion } from '../run/machine.ts';
 import { Interrupt } from '../run/interrupt.ts';
 import { runScenario, type RunOutcome } from '../run/run.ts';
+import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import { createTarget, parseTargetList, targetNames, type TargetName } from '../targets/registry.ts';
 
 /** What the CLI may touch of the outside world (injected in tests). */
@@ -79,23 +80,25 @@ export function buildProgram(io: Io): Command {
     .option('--context <name>', 'kubernetes target: kubeconfig context')
     .option('--allow-destructive', 'allow node crashes on a context capbench did not create')
     .option('--no-report', 'do not render the report at the end')
-    .option('--slo <file>', 'SLO gates file for the report (default clusters/slo/default.yaml)')
+    .option('--slo <file>', 'the SLO: p95/error limits (time to recover, k6 thresholds, chart lines) and the verdict\'s gates (default clusters/slo/default.yaml)')
     .option('--fail-on-gates', 'exit 5 when a gate fails')
     .option('--no-warmup', 'skip the warm-up (not recommended)')
     .action(async (scenario: string, flags: RunFlags) => {
-      await checkRunFlags(scenario, flags, io);
+      // the one SLO: time to recover, k6 thresholds, charts and verdict all use it
+      const sloConfig = await checkRunFlags(scenario, flags, io);
       const interrupt = io.interrupt ?? new Interrupt();
       const detach = io.installSignalHandlers ? installSignals(interrupt, io) : () => {};
       try {
         const log = (l: string): void => io.out(l + '\n');
         const driver = await selectDriver(flags.driver, { harnessVersion: harnessVersion(), env: io.env, log });
-        const scenarios = scenario === 'all' ? scenarioNames : [scenario];
+        const scenarios: ScenarioName[] = scenario === 'all' ? scenarioNames : [scenario as ScenarioName];
         const outcomes: RunOutcome[] = [];
         for (const s of scenarios) {
           if (interrupt.interrupted) break;
           outcomes.push(
             await runScenario({
               scenario: s,
+              slo: sloFor(sloConfig, s),
               quick: flags.quick === true,
               ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }),
               targets: flags.target,
@@ -118,7 +121,7 @@ export function buildProgram(io: Io): Command {
         }
         for (const oc of outcomes) io.out(`saved: ${oc.runDir} (${oc.record.status})\n`);
         if (flags.report && outcomes.length > 0) {
-          const rep = await renderReportLazy(outcomes.map((o) => o.runDir), { ...(flags.slo ? { slo: resolve(io.cwd, flags.slo) } : {}), ...(flags.failOnGates ? { failOnGates: true } : {}) }, log);
+          const rep = await renderReportLazy(outcomes.map((o) => o.runDir), { slo: sloConfig, ...(flags.failOnGates ? { failOnGates: true } : {}) }, log);
           io.out(`report: ${rep.htmlPath}\nsummary: ${rep.summaryMdPath}\n`);
           if (rep.gatesFailed && flags.failOnGates) io.exitCode = ExitCode.gatesFailed;
         }
@@ -144,7 +147,7 @@ export function buildProgram(io: Io): Command {
     .option('--fail-on-gates', 'exit 5 when a gate fails or a regression is flagged')
     .action(async (dirs: string[], flags: { baseline?: string[]; slo?: string; out?: string; failOnGates?: boolean }) => {
       if (flags.out !== undefined) checkOutDir('--out', flags.out, io);
-      const opts = { ...flags, ...(flags.slo === undefined ? {} : { slo: resolve(io.cwd, flags.slo) }), ...(flags.out === undefined ? {} : { out: resolve(io.cwd, flags.out) }) };
+      const opts = { ...flags, slo: loadSloFile(flags.slo === undefined ? undefined : resolve(io.cwd, flags.slo)), ...(flags.out === undefined ? {} : { out: resolve(io.cwd, flags.out) }) };
       const rep = await renderReportLazy(dirs.map((d) => resolve(io.cwd, d)), opts, (l) => io.out(l + '\n'), flags.baseline?.map((d) => resolve(io.cwd, d)));
       io.out(`report: ${rep.htmlPath}\nsummary: ${rep.summaryMdPath}\n`);
       if (rep.gatesFailed && flags.failOnGates) io.exitCode = ExitCode.gatesFailed;
@@ -200,7 +203,7 @@ export function buildProgram(io: Io): Command {
  * validate first) — so a typo fails in a second, not after a 30-minute run. Throws
  * HarnessError: usage (2) for flags, badConfig (3) for files named by flags.
  */
-async function checkRunFlags(scenario: string, flags: RunFlags, io: Io): Promise<void> {
+async function checkRunFlags(scenario: string, flags: RunFlags, io: Io): Promise<SloConfig> {
   if (scenario !== 'all' && !(scenarioNames as string[]).includes(scenario)) {
     throw unknownName('run', 'scenario', scenario, [...scenarioNames, 'all'], 'e.g. `capbench run spike --quick`');
   }
@@ -241,18 +244,15 @@ async function checkRunFlags(scenario: string, flags: RunFlags, io: Io): Promise
   if (flags.rebootDelay !== undefined && scenario !== 'node-crash' && scenario !== 'all') {
     throw new HarnessError(`--reboot-delay: must go with the node-crash scenario (got scenario ${scenario})`, { code: 'usage', hint: `capbench run node-crash --reboot-delay ${flags.rebootDelay} …, or drop --reboot-delay` });
   }
-  if (!flags.report && (flags.slo !== undefined || flags.failOnGates)) {
-    throw new HarnessError(`--no-report: must not be combined with ${flags.slo !== undefined ? '--slo' : '--fail-on-gates'} (got both; gates are judged by the report)`, {
+  if (!flags.report && flags.failOnGates) {
+    throw new HarnessError('--no-report: must not be combined with --fail-on-gates (got both; gates are judged by the report)', {
       code: 'usage',
       hint: 'drop --no-report, or judge the saved run later: capbench report reports/<run-id> --slo FILE --fail-on-gates',
     });
   }
   checkOutDir('--out', flags.out, io);
   // a broken SLO file fails now, not after the load
-  if (flags.report) {
-    const { loadSloFile } = await import('../scenario/slo-file.ts');
-    loadSloFile(flags.slo === undefined ? undefined : resolve(io.cwd, flags.slo));
-  }
+  return loadSloFile(flags.slo === undefined ? undefined : resolve(io.cwd, flags.slo));
 }
 
 /** `--out` must be a directory or not exist yet (it is created). */
@@ -289,12 +289,12 @@ interface ReportResult {
   gatesFailed: boolean;
 }
 
-async function renderReportLazy(dirs: string[], flags: { slo?: string; out?: string; failOnGates?: boolean; report?: boolean }, log: (l: string) => void, baselineDirs?: string[]): Promise<ReportResult> {
+async function renderReportLazy(dirs: string[], flags: { slo: SloConfig; out?: string; failOnGates?: boolean; report?: boolean }, log: (l: string) => void, baselineDirs?: string[]): Promise<ReportResult> {
   const { renderReport } = await import('../report/index.ts');
   return renderReport({
     runDirs: dirs,
     ...(baselineDirs ? { baselineDirs } : {}),
-    ...(flags.slo ? { sloFile: flags.slo } : {}),
+    slo: flags.slo,
     ...(flags.out ? { outDir: flags.out } : {}),
     ...(flags.failOnGates ? { failOnGates: true } : {}),
     log,

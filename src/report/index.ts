@@ -12,7 +12,7 @@ import { renderHtml } from './html/render.ts';
 import { renderSummaryMd } from './markdown/summary.ts';
 import { renderPngs, type PngLoader } from './png/render.ts';
 import { loadReportRun } from './runs.ts';
-import { loadSloFile } from '../scenario/slo-file.ts';
+import { loadSloFile, type SloConfig } from '../scenario/slo-file.ts';
 import { decide, gatesFailedOf, type Verdict } from './verdict/verdict.ts';
 
 export { timelineRows, timelineCsv, summaryRows, summaryCsv, TIMELINE_COLUMNS, SUMMARY_COLUMNS, type TimelineRow, type SummaryRow } from './csv/tables.ts';
@@ -25,8 +25,8 @@ export type { PngLoader, PngRenderer } from './png/render.ts';
 export interface RenderReportOptions {
   runDirs: string[];
   baselineDirs?: string[];
-  /** SLO gates file; default clusters/slo/default.yaml */
-  sloFile?: string;
+  /** the SLO the report judges with, loaded once by the caller; default clusters/slo/default.yaml */
+  slo?: SloConfig;
   outDir?: string;
   /** the CLI maps `gatesFailed` to exit code 5 only when this is set; the report itself never exits */
   failOnGates?: boolean;
@@ -52,9 +52,9 @@ export async function renderReport(opts: RenderReportOptions): Promise<RenderRep
   if (opts.runDirs.length === 0) {
     throw new HarnessError('report: run directories must be at least one (got none)', { code: 'usage', hint: 'capbench report reports/<run-id> [more run dirs]' });
   }
-  const slo = loadSloFile(opts.sloFile);
-  const runs = opts.runDirs.map(loadReportRun);
-  const baselines = (opts.baselineDirs ?? []).map(loadReportRun);
+  const slo = opts.slo ?? loadSloFile();
+  const runs = opts.runDirs.map((d) => loadReportRun(d, slo));
+  const baselines = (opts.baselineDirs ?? []).map((d) => loadReportRun(d, slo));
   const verdict = decide(runs, slo, baselines);
   const outDir = resolve(opts.outDir ?? join(runs[0]!.saved.dir, 'report'));
   mkdirSync(outDir, { recursive: true });

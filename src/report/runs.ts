@@ -5,6 +5,8 @@
  */
 import { defaultSlo, type MeasurementWindow, type Slo } from '../../scenarios/lib/profile.ts';
 import { computeFigures } from '../measure/figures.ts';
+import { isScenarioName } from '../scenario/load-profile.ts';
+import { sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import type { TargetFigures, TargetRun } from '../model/index.ts';
 import { readRun, type SavedRun, type TargetSeries } from '../store/run-store.ts';
 
@@ -20,7 +22,7 @@ export interface ReportTarget {
 
 export interface ReportRun {
   saved: SavedRun;
-  /** measurement windows and SLO of the profile as it ran (defaults when the record lacks them) */
+  /** measurement windows of the profile as it ran; the SLO judged with (the report's SLO file, else the run's) */
   windows: MeasurementWindow[];
   slo: Slo;
   targets: ReportTarget[];
@@ -48,9 +50,17 @@ export function profileBits(profile: unknown): { windows: MeasurementWindow[]; s
   return { windows, slo };
 }
 
-/** Figures for every target of a saved run: recomputed from series; run.json's copy only when series are missing. */
-export function reportRun(saved: SavedRun): ReportRun {
-  const { windows, slo } = profileBits(saved.record.profile);
+/**
+ * Figures for every target of a saved run: recomputed from series; run.json's copy only when
+ * series are missing. With `sloConfig` (the SLO file the report judges with), time to recover
+ * and the chart lines use that file's SLO, as the verdict does; without it, the SLO the run
+ * recorded.
+ */
+export function reportRun(saved: SavedRun, sloConfig?: SloConfig): ReportRun {
+  const bits = profileBits(saved.record.profile);
+  const windows = bits.windows;
+  const scenario = saved.record.scenario;
+  const slo = sloConfig !== undefined && isScenarioName(scenario) ? sloFor(sloConfig, scenario) : bits.slo;
   const targets = saved.record.targets.map((run): ReportTarget => {
     const series = saved.series[run.name] ?? { load: [], platform: [], events: [] };
     if (series.load.length > 0) {
@@ -63,6 +73,6 @@ export function reportRun(saved: SavedRun): ReportRun {
   return { saved, windows, slo, targets };
 }
 
-export function loadReportRun(dir: string): ReportRun {
-  return reportRun(readRun(dir));
+export function loadReportRun(dir: string, sloConfig?: SloConfig): ReportRun {
+  return reportRun(readRun(dir), sloConfig);
 }
