@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# capbench: set up what capbench needs on a Debian/Ubuntu machine. Idempotent; every
-# step says what it does.
+# capbench: set up what capbench needs on a Debian/Ubuntu machine. Idempotent: a step whose
+# result is already there says so and does nothing; a step whose prerequisite appeared since
+# the last run redoes what depended on it (e.g. npm ci once the Cairo packages exist, so the
+# optional canvas module builds). Every step says what it does and how long it took.
 #
 #   bash scripts/setup.sh --bench   what `npm run bench:spike` needs: npm ci, and — as root
-#                                   on Debian/Ubuntu — Docker + Compose and the app images,
-#                                   so the Compose target runs beside the embedded `local`
-#                                   one. Without root or apt, Compose is left out and said so.
+#                                   on Debian/Ubuntu — Docker + Compose and the app images
+#                                   (the Compose target), and the local Kubernetes built from
+#                                   Debian's source and started (the local-k8s target), so the
+#                                   quick spike compares Compose with Kubernetes. Without root
+#                                   or apt those targets are left out and said so.
 #   bash scripts/setup.sh           everything the tests need (the README's test command and
 #                                   .ci/run), as root:
 #     1. apt packages: Docker + Compose, debootstrap (offline base image), Cairo build
@@ -27,20 +31,44 @@ esac
 
 say() { printf '[setup] %s\n' "$*"; }
 t0=$(date +%s)
+is_root_debian() { [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; }
+docker_answers() { timeout 10 docker info >/dev/null 2>&1; }
+cairo_present() { pkg-config --exists cairo pangocairo 2>/dev/null; }
+canvas_loads() { node -e "require('canvas')" >/dev/null 2>&1; }
+
+# npm ci when node_modules is missing or older than the lock — or when the Cairo packages are
+# present now but canvas (an optional dependency, dropped silently when its build failed)
+# is not: a `--bench` setup before the full one installed node_modules without them.
+npm_install() {
+  local why=''
+  if [[ ! -d node_modules/.bin ]]; then why='no node_modules'
+  elif [[ package-lock.json -nt node_modules/.package-lock.json ]]; then why='package-lock.json changed'
+  elif cairo_present && ! canvas_loads; then why='the Cairo packages are installed now, canvas is not built'
+  fi
+  if [[ -z "${why}" ]]; then say "node_modules up to date"; return; fi
+  say "npm ci (${why})"
+  npm ci --no-audit --no-fund
+}
+
+local_k8s_wanted() {
+  if [[ "${CAPBENCH_SKIP_K8S:-}" == 1 ]]; then say "CAPBENCH_SKIP_K8S=1: not building the local Kubernetes"; return 1; fi
+  if ! is_root_debian; then say "not root on Debian/Ubuntu: the local Kubernetes (local-k8s) is left out"; return 1; fi
+  return 0
+}
 
 if [[ "${MODE}" == bench ]]; then
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  if is_root_debian; then
     bash scripts/setup/docker.sh || say "Docker could not be set up: the compose target will be skipped"
-  elif ! timeout 10 docker info >/dev/null 2>&1; then
+  elif ! docker_answers; then
     say "no Docker daemon answers and not root: the compose target will be skipped (run as root, or start Docker)"
   fi
-  if [[ ! -d node_modules/.bin ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-    say "npm ci"
-    npm ci --no-audit --no-fund
-  else
-    say "node_modules up to date"
+  npm_install
+  if docker_answers; then bash clusters/images/build.sh; fi
+  if local_k8s_wanted; then
+    bash clusters/local-k8s/build.sh >/dev/null
+    say "starting the local Kubernetes (stop it with: npx capbench cluster down local-k8s)"
+    node --import tsx src/cli/main.ts cluster up local-k8s
   fi
-  if timeout 10 docker info >/dev/null 2>&1; then bash clusters/images/build.sh; fi
   say "ready for npm run bench:spike ($(( $(date +%s) - t0 )) s)"
   exit 0
 fi
@@ -63,19 +91,16 @@ fi
 
 bash scripts/setup/docker.sh
 
-if [[ ! -d node_modules/.bin ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-  say "npm ci"
-  npm ci --no-audit --no-fund
+npm_install
+if canvas_loads; then
+  say "canvas: built (PNG charts on)"
 else
-  say "node_modules up to date"
+  echo "[setup] ERROR: canvas must load after npm ci with the Cairo packages installed (got: $(node -e "require('canvas')" 2>&1 | grep -m1 Error))" >&2
+  echo "[setup] hint: rm -rf node_modules && bash scripts/setup.sh" >&2
+  exit 4
 fi
-if node -e "require('canvas')" 2>/dev/null; then say "canvas: built (PNG charts on)"; else say "canvas: not available (PNG charts will be skipped)"; fi
 
 bash clusters/images/build.sh
 
-if [[ "${CAPBENCH_SKIP_K8S:-}" == 1 ]]; then
-  say "CAPBENCH_SKIP_K8S=1: not building the local Kubernetes"
-else
-  bash clusters/local-k8s/build.sh
-fi
+if local_k8s_wanted; then bash clusters/local-k8s/build.sh; fi
 say "done in $(( $(date +%s) - t0 )) s"

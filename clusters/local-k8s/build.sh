@@ -157,7 +157,13 @@ done
 PKGS=()
 for c in "${COMPONENTS[@]}"; do PKGS+=("k8s.io/kubernetes/cmd/${c}"); done
 log "go build ${COMPONENTS[*]} (-p ${BUILD_PARALLEL}; several minutes)"
+# go build is silent for minutes: a line every 15 s says it is still going
+# (it lets go of the build lock, and ends with this script even if the script is killed)
+( exec 9>&-; while sleep 15 && kill -0 $$ 2>/dev/null; do log "  … go build still running ($(( $(date +%s) - START )) s since the build started)"; done ) &
+TICKER=$!
+trap 'kill "${TICKER}" 2>/dev/null || true' EXIT
 ( cd "${PKG_ROOT}" && go build -p "${BUILD_PARALLEL}" -ldflags "${LDFLAGS}" -o "${OUT}/bin/" "${PKGS[@]}" )
+kill "${TICKER}" 2>/dev/null || true
 for c in "${COMPONENTS[@]}"; do [[ -x "${OUT}/bin/${c}" ]] || die "missing binary ${c}"; done
 
 # ---------------------------------------------------------------- pause image
@@ -193,9 +199,9 @@ EOF
 touch "${OUT}/BUILD-OK"
 ln -sfn "${KEY}" "${CACHE_ROOT}/current"
 rm -rf "${WORK}"
-# drop binaries built under older keys (other versions of this script / source package)
-for old in "${CACHE_ROOT}"/k8s-*; do
-  [[ -d "${old}" && "${old}" != "${OUT}" ]] && rm -rf "${old}"
-done
+# drop binaries built under older keys (other versions of this script / source package),
+# keeping the two newest besides this one: checkouts of neighbouring commits share the cache
+# and must not rebuild each other's binaries away
+ls -1dt "${CACHE_ROOT}"/k8s-* 2>/dev/null | grep -vxF "${OUT}" | tail -n +3 | while read -r old; do rm -rf "${old}"; done
 log "done in $(( $(date +%s) - START ))s: ${OUT}"
 echo "CAPBENCH_K8S_BIN=${OUT}/bin"
