@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { profiles, type Profile } from '../scenarios/lib/index.ts';
 import { ExitCode, HarnessError } from '../src/model/index.ts';
@@ -151,7 +151,8 @@ const cliCases: CliCase[] = [
   // --- run directories for `report`
   { name: 'report: run dir missing', args: () => ['report', '/nonexistent/run'], code: 2, err: /report: run directory \/nonexistent\/run must exist \(got nothing at \/nonexistent\/run\)\nhint: / },
   { name: 'report: baseline dir missing', args: () => ['report', FIXTURE_RUN, '--baseline', '/nonexistent/old-run'], code: 2, err: /report: run directory \/nonexistent\/old-run must exist/ },
-  { name: 'report: dir without run.json', args: () => ['report', runDirWith('no-run-json', null)], code: 3, err: /report: .*no-run-json\/run\.json must exist \(got a directory without run\.json\)\nhint: / },
+  { name: 'report: dir without run.json', args: () => ['report', runDirWith('no-run-json', null)], code: 2, err: /report: .*no-run-json\/run\.json must exist \(got a directory without run\.json\)\nhint: / },
+  { name: 'report: the reports folder instead of a run', args: () => ['report', dirname(FIXTURE_RUN)], code: 2, err: /report: .*\/run\.json must exist \(got a folder of \d+ runs, not a run\)\nhint: pass one run, e\.g\. `npx capbench report .*` \(the newest\)/ },
   { name: 'report: run.json not JSON', args: () => ['report', runDirWith('not-json', '{"schema": 1, "targets": [')], code: 3, err: /report: .*not-json\/run\.json must be valid JSON \(got / },
   { name: 'report: run.json empty', args: () => ['report', runDirWith('empty-json', '')], code: 3, err: /report: .*empty-json\/run\.json must be valid JSON/ },
   { name: 'report: run.json wrong schema version', args: () => ['report', runDirWith('schema-99', JSON.stringify({ schema: 99, targets: [] }))], code: 3, err: /report: .*schema-99\/run\.json: schema must be 1 with a targets list \(got 99\)\nhint: / },

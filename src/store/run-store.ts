@@ -11,7 +11,7 @@
  *
  * Series are appended while the run goes, so an interrupted run is still readable.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HarnessError, RUN_SCHEMA_VERSION, mustBe, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord } from '../model/index.ts';
 
@@ -79,7 +79,11 @@ function readNdjson<T>(file: string, where: string): T[] {
   return out;
 }
 
-/** Read a saved run. Throws HarnessError (exit 3) naming the file when it is missing or corrupt. */
+/**
+ * Read a saved run. One rule for exit codes: an argument that does not name a run directory
+ * (nothing there, or a directory without run.json — e.g. `reports` itself) is a usage error
+ * (2); a run directory whose files are corrupt is bad data (3). Both name the path.
+ */
 export function readRun(dir: string): SavedRun {
   const runDir = resolve(dir);
   const runJson = join(runDir, 'run.json');
@@ -90,9 +94,12 @@ export function readRun(dir: string): SavedRun {
     });
   }
   if (!existsSync(runJson)) {
-    throw new HarnessError(`report: ${runJson} must exist (got a directory without run.json)`, {
-      code: 'badConfig',
-      hint: 'pass a directory made by `capbench run`, e.g. reports/<run-id>',
+    const runs = statSync(runDir).isDirectory()
+      ? readdirSync(runDir).filter((n) => existsSync(join(runDir, n, 'run.json'))).sort().reverse()
+      : [];
+    throw new HarnessError(`report: ${runJson} must exist (got ${runs.length > 0 ? `a folder of ${runs.length} runs, not a run` : 'a directory without run.json'})`, {
+      code: 'usage',
+      hint: runs.length > 0 ? `pass one run, e.g. \`npx capbench report ${join(dir, runs[0]!)}\` (the newest)` : 'pass a directory made by `npx capbench run`, e.g. reports/<run-id>',
     });
   }
   let record: RunRecord;
