@@ -36,18 +36,22 @@ docker_answers() { timeout 10 docker info >/dev/null 2>&1; }
 cairo_present() { pkg-config --exists cairo pangocairo 2>/dev/null; }
 canvas_loads() { node -e "require('canvas')" >/dev/null 2>&1; }
 
-# npm ci when node_modules is missing or older than the lock — or when the Cairo packages are
-# present now but canvas (an optional dependency, dropped silently when its build failed)
-# is not: a `--bench` setup before the full one installed node_modules without them.
+# npm ci when node_modules is missing or was installed from another package-lock.json (its
+# hash is kept in node_modules/.capbench-lock; file times say nothing after a fresh checkout)
+# — or when the Cairo packages are present now but canvas (an optional dependency, dropped
+# silently when its build failed) is not: a `--bench` setup before the full one installed
+# node_modules without them.
 npm_install() {
-  local why=''
+  local why='' lock
+  lock=$(sha256sum package-lock.json | cut -d' ' -f1)
   if [[ ! -d node_modules/.bin ]]; then why='no node_modules'
-  elif [[ package-lock.json -nt node_modules/.package-lock.json ]]; then why='package-lock.json changed'
+  elif [[ "$(cat node_modules/.capbench-lock 2>/dev/null)" != "${lock}" ]]; then why='installed from another package-lock.json'
   elif cairo_present && ! canvas_loads; then why='the Cairo packages are installed now, canvas is not built'
   fi
   if [[ -z "${why}" ]]; then say "node_modules up to date"; return; fi
   say "npm ci (${why})"
   npm ci --no-audit --no-fund
+  echo "${lock}" > node_modules/.capbench-lock
 }
 
 local_k8s_wanted() {

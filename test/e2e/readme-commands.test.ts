@@ -19,7 +19,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../cli-harness.ts';
@@ -45,7 +45,7 @@ describe('the README commands, in order, on a fresh clone', { skip, timeout: 40 
   after(() => {
     // leave the machine as the suite found it: the bench command starts local-k8s
     if (withK8s && !wasUp && existsSync(clone)) sh(clone, process.execPath, ['bin/capbench.js', 'cluster', 'down', 'local-k8s'], 5 * 60_000);
-    rmSync(clone, { recursive: true, force: true });
+    rmSync(dirname(clone), { recursive: true, force: true });
   });
 
   it('command 1 ends in a verdict; command 2 repairs what command 1 could not install', () => {
