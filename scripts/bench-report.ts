@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFixtureRun } from '../src/testing/report-fixtures.ts';
 import { renderReport } from '../src/report/index.ts';
 
-export async function benchReport(): Promise<{ renderMs: number; htmlBytes: number; pngs: number }> {
+export async function benchReport(): Promise<{ renderMs: number; htmlBytes: number; pngs: number; failed: string[] }> {
   const root = mkdtempSync(join(tmpdir(), 'capbench-bench-report-'));
   try {
     const dirs = (['spike', 'node-crash', 'rolling-update'] as const).map((scenario) =>
@@ -19,7 +19,7 @@ export async function benchReport(): Promise<{ renderMs: number; htmlBytes: numb
     const t0 = performance.now();
     const res = await renderReport({ runDirs: dirs, outDir: join(root, 'report') });
     const renderMs = performance.now() - t0;
-    return { renderMs, htmlBytes: statSync(res.htmlPath).size, pngs: res.pngPaths.length };
+    return { renderMs, htmlBytes: statSync(res.htmlPath).size, pngs: res.pngPaths.length, failed: res.failures.map((f) => `${f.reporter} (${f.error?.message ?? '?'})`) };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -27,5 +27,5 @@ export async function benchReport(): Promise<{ renderMs: number; htmlBytes: numb
 
 if (process.argv[1] && process.argv[1].endsWith('bench-report.ts')) {
   const r = await benchReport();
-  console.log(`report bench: ${(r.renderMs / 1000).toFixed(2)} s, index.html ${(r.htmlBytes / 2 ** 20).toFixed(2)} MB, ${r.pngs} PNGs`);
+  console.log(`report bench: ${(r.renderMs / 1000).toFixed(2)} s, index.html ${(r.htmlBytes / 2 ** 20).toFixed(2)} MB, ${r.pngs} PNGs${r.failed.length ? `; reporters failed: ${r.failed.join('; ')}` : ''}`);
 }

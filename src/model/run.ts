@@ -62,6 +62,12 @@ export interface TargetRun {
   name: string;
   kind: 'local' | 'compose' | 'kubernetes';
   status: TargetRunStatus;
+  /**
+   * How the target got into the run: named in `--target` (`name`) or tried by `--target auto`
+   * (`auto`). Absent in runs saved before this field; the report reads a skipped target
+   * without it as `auto` (then it is "not available here", not a failed target).
+   */
+  requestedBy?: 'name' | 'auto';
   /** why it failed or was skipped */
   error?: string;
   baseUrl?: string;

@@ -5,13 +5,15 @@
  */
 import type { Slo, MeasurementWindow } from '../../scenarios/lib/profile.ts';
 import type { FaultWindow, PlatformEvent, RunRecord, TargetFigures } from '../model/index.ts';
-import { claims, type Claim } from './claims.ts';
+import type { Claim } from './claims/claims.ts';
 import { TIMELINE_COLUMNS, timelineRows } from './csv/tables.ts';
+import { shellCommand } from './format.ts';
 import { runCharts, targetColor, type ChartSpec } from './html/charts.ts';
 import type { FiguresSource, ReportRun } from './runs.ts';
 import type { Verdict } from './verdict/verdict.ts';
 
-export const REPORT_DATA_SCHEMA = 1;
+/** 2: targets not available here moved from `targets` to `unavailable`; `reproduce`, `claimsFile` added */
+export const REPORT_DATA_SCHEMA = 2;
 
 export interface ReportTargetData {
   name: string;
@@ -42,9 +44,14 @@ export interface ReportRunData {
   machine: RunRecord['machine'];
   versions: Record<string, string>;
   command: string[];
+  /** the command to reproduce the run, as typed (`npx capbench run …`); '' when the run recorded none */
+  reproduce: string;
   slo: Slo;
   windows: MeasurementWindow[];
+  /** the targets shown: all but the unavailable ones */
   targets: ReportTargetData[];
+  /** tried by `--target auto`, not usable here: named once, with the reason */
+  unavailable: Array<{ name: string; kind: string; reason: string }>;
 }
 
 export interface ReportData {
@@ -53,6 +60,8 @@ export interface ReportData {
   verdict: Verdict;
   runs: ReportRunData[];
   baselines: ReportRunData[];
+  /** the claims file the claims came from */
+  claimsFile: string;
   claims: Claim[];
   charts: ChartSpec[];
   /** full-resolution per-second rows (timeline.csv columns), per run id and target: for the second inspector */
@@ -77,6 +86,7 @@ export function runData(r: ReportRun): ReportRunData {
     machine: rec.machine,
     versions: rec.versions ?? {},
     command: rec.command ?? [],
+    reproduce: shellCommand(rec.command ?? []),
     slo: r.slo,
     windows: r.windows,
     targets: r.targets.map((t) => ({
@@ -92,10 +102,11 @@ export function runData(r: ReportRun): ReportRunData {
       figures: t.figures,
       figuresSource: t.figuresSource,
     })),
+    unavailable: r.unavailable.map((t) => ({ name: t.name, kind: t.kind, reason: t.error ?? 'not usable here' })),
   };
 }
 
-export function reportData(runs: ReportRun[], baselines: ReportRun[], verdict: Verdict, now: Date = new Date()): ReportData {
+export function reportData(runs: ReportRun[], baselines: ReportRun[], verdict: Verdict, claims: { file: string; claims: Claim[] }, now: Date = new Date()): ReportData {
   const timeline: ReportData['timeline'] = {};
   const events: ReportData['events'] = {};
   for (const r of runs) {
@@ -115,7 +126,8 @@ export function reportData(runs: ReportRun[], baselines: ReportRun[], verdict: V
     verdict,
     runs: runs.map(runData),
     baselines: baselines.map(runData),
-    claims: claims(runs),
+    claimsFile: claims.file,
+    claims: claims.claims,
     charts: runs.flatMap(runCharts),
     timeline,
     events,

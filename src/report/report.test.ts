@@ -138,18 +138,28 @@ test('per-target gates override the scenario gates', () => {
   assert.ok(v.gates.some((g) => g.target === 'compose' && !g.pass), 'compose still judged by the scenario gate');
 });
 
-test('NO DATA when no Kubernetes target ran, and says why', async () => {
+test('NO DATA without a Kubernetes target says in one line what to do next', async () => {
   const root = tmp();
-  const composeOnly = writeFixtureRun(root, { runId: 'c-only', scenario: 'spike', durationS: 20, targets: [{ name: 'compose', kind: 'compose' }] });
+  // named targets, none of them Kubernetes: the user did not ask for one
+  const composeOnly = writeFixtureRun(root, { runId: 'c-only', scenario: 'spike', durationS: 20, targets: [{ name: 'compose', kind: 'compose', requestedBy: 'name' }] });
   const v = decide([loadReportRun(composeOnly)], slo({ spike: { gates: { p95Ms: 1000 } } }));
   assert.equal(v.verdict, 'NO DATA');
-  assert.match(v.reason, /no Kubernetes target ran.*compose \(compose, completed\)/);
+  assert.equal(v.reason, 'No Kubernetes target in these runs: add one to `--target` (`npx capbench targets` lists those usable here)');
+  assert.deepEqual(v.deciding, []);
   assert.equal(gatesFailedOf(v), false);
+  // a run saved before `requestedBy` existed: its skipped kind came from --target auto
   const skipped = writeFixtureRun(root, TEMP_FIXTURES.find((f) => f.runId === 'spike-60s-compose-only')!);
   const res = await renderReport({ runDirs: [skipped], outDir: join(root, 'r'), pngLoader: noPng });
   assert.equal(res.verdict.verdict, 'NO DATA');
-  assert.match(res.verdict.reason, /kind: no figures: target skipped \(kind is not installed\)/);
-  assert.match(readFileSync(res.summaryMdPath, 'utf8'), /NO DATA/);
+  assert.equal(res.verdict.reason, 'No Kubernetes here: install kind');
+  assert.equal(res.verdict.nextStep, 'install kind');
+  assert.deepEqual(res.verdict.unavailable, [{ target: 'kind', kind: 'kubernetes', reason: 'kind is not installed' }]);
+  assert.ok(!res.verdict.gates.some((g) => g.target === 'kind'), 'an unavailable target is not judged');
+  const md = readFileSync(res.summaryMdPath, 'utf8');
+  assert.match(md, /^## capbench: ℹ️ no verdict\n\nNo Kubernetes here: install kind\n/);
+  assert.match(md, /^Not available here: kind \(kind is not installed\)$/m);
+  assert.match(md, /^\| spike \| compose \|/m);
+  assert.ok(!/^\| spike \| kind \|/m.test(md), 'no summary row for kind');
 });
 
 test('an interrupted run renders, clearly marked', async () => {
@@ -167,16 +177,20 @@ test('an interrupted run renders, clearly marked', async () => {
   assert.ok(!res.verdict.gates.some((g) => g.subject === 'after' && g.actual === null));
 });
 
-test('without canvas: one log line, and HTML, CSV and Markdown are still written', async () => {
+test('without canvas: one log line, the error in the result, and HTML, CSV and Markdown still written', async () => {
   const out = tmp();
   const lines: string[] = [];
   const res = await renderReport({ runDirs: [spike], outDir: out, pngLoader: noPng, log: (l) => lines.push(l) });
-  const pngLines = lines.filter((l) => /PNG/.test(l));
+  const pngLines = lines.filter((l) => /PNG|png/.test(l));
   assert.equal(pngLines.length, 1);
-  assert.match(pngLines[0]!, /PNG charts skipped .*canvas: not installed \(test\)/);
+  assert.match(pngLines[0]!, /^report: charts\/\*\.png not written — png: .*canvas: not installed \(test\).*; hint: /);
   assert.deepEqual(res.pngPaths, []);
+  assert.deepEqual(res.failures.map((f) => [f.reporter, f.error?.exitCode]), [['png', 4]]);
   for (const p of [res.htmlPath, res.summaryMdPath, ...res.csvPaths]) assert.ok(existsSync(p), p);
   assert.equal(res.csvPaths.length, 2);
+  assert.deepEqual(res.written, [...res.csvPaths, res.summaryMdPath, res.htmlPath]);
+  // the page's footer promises only what was written
+  assert.match(readFileSync(res.htmlPath, 'utf8'), /Files beside this page: timeline\.csv, summary\.csv, summary\.md\.<\/p>/);
 });
 
 test('with chartjs-node-canvas installed, key charts become PNGs', async (t) => {
@@ -190,6 +204,7 @@ test('with chartjs-node-canvas installed, key charts become PNGs', async (t) => 
   const res = await renderReport({ runDirs: [rolling], outDir: out });
   assert.ok(res.pngPaths.length >= 5);
   for (const p of res.pngPaths) assert.deepEqual([...readFileSync(p).subarray(1, 4)], [...Buffer.from('PNG')]);
+  assert.match(readFileSync(res.htmlPath, 'utf8'), new RegExp(`Files beside this page: timeline\\.csv, summary\\.csv, summary\\.md, charts/\\*\\.png \\(${res.pngPaths.length} charts\\)`));
 });
 
 test('default outDir is <first run dir>/report; summary.md links index.html relatively', async () => {

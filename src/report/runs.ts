@@ -25,7 +25,19 @@ export interface ReportRun {
   /** measurement windows of the profile as it ran; the SLO judged with (the report's SLO file, else the run's) */
   windows: MeasurementWindow[];
   slo: Slo;
+  /** the targets the report shows, judges and tabulates: every target but the unavailable ones */
   targets: ReportTarget[];
+  /** tried by `--target auto` and not usable here: named once ("not available here"), never judged */
+  unavailable: TargetRun[];
+}
+
+/**
+ * A target `--target auto` tried that was not usable here. A target named in `--target`
+ * keeps its row and its error whatever happened; runs saved before `requestedBy` existed
+ * skipped targets only under `auto`.
+ */
+export function isUnavailable(t: TargetRun): boolean {
+  return t.status === 'skipped' && t.requestedBy !== 'name';
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -61,7 +73,7 @@ export function reportRun(saved: SavedRun, sloConfig?: SloConfig): ReportRun {
   const windows = bits.windows;
   const scenario = saved.record.scenario;
   const slo = sloConfig !== undefined && isScenarioName(scenario) ? sloFor(sloConfig, scenario) : bits.slo;
-  const targets = saved.record.targets.map((run): ReportTarget => {
+  const targets = saved.record.targets.filter((t) => !isUnavailable(t)).map((run): ReportTarget => {
     const series = saved.series[run.name] ?? { load: [], platform: [], events: [] };
     if (series.load.length > 0) {
       const figures = computeFigures({ load: series.load, platform: series.platform, faults: run.faults ?? [], windows, slo });
@@ -70,7 +82,7 @@ export function reportRun(saved: SavedRun, sloConfig?: SloConfig): ReportRun {
     if (run.figures) return { run, series, figures: run.figures, figuresSource: 'run.json' };
     return { run, series, figures: null, figuresSource: 'none' };
   });
-  return { saved, windows, slo, targets };
+  return { saved, windows, slo, targets, unavailable: saved.record.targets.filter(isUnavailable) };
 }
 
 export function loadReportRun(dir: string, sloConfig?: SloConfig): ReportRun {

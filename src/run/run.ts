@@ -94,7 +94,7 @@ export async function runScenario(o: RunOptions): Promise<RunOutcome> {
     if (!u.usable) {
       if (!auto) throw new HarnessError(`--target ${name}: must be usable here (got: ${u.reason})`, { code: 'missingEnvironment', ...(u.hint ? { hint: u.hint } : {}) });
       o.log(`skipping ${name}: ${u.reason}`);
-      skipped.push({ name, kind: t.kind, status: 'skipped', error: u.reason, description: {}, versions: {}, faults: [], notes: [] });
+      skipped.push({ name, kind: t.kind, status: 'skipped', requestedBy: auto ? 'auto' : 'name', error: u.reason, description: {}, versions: {}, faults: [], notes: [] });
       continue;
     }
     for (const f of faultDefs) f.check(t.capabilities(), name);

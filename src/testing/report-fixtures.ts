@@ -20,8 +20,12 @@ export interface FixtureTarget {
   /** skipped: no series at all (e.g. kind not installed) */
   status?: TargetRun['status'];
   error?: string;
+  /** named in --target, or tried by --target auto; absent = as runs saved before the field */
+  requestedBy?: TargetRun['requestedBy'];
   /** multiply every latency by this (tests: push p95 across a gate) */
   latencyFactor?: number;
+  /** more platform events, e.g. one stamped before load start as old runs have them */
+  extraEvents?: PlatformEvent[];
 }
 
 export interface FixtureOptions {
@@ -32,6 +36,8 @@ export interface FixtureOptions {
   targets?: FixtureTarget[];
   status?: RunStatus;
   startedAt?: string;
+  /** the command line the run records (default `capbench run <scenario> --quick`) */
+  command?: string[];
 }
 
 export const DEFAULT_FIXTURE_TARGETS: FixtureTarget[] = [
@@ -183,6 +189,7 @@ export function writeFixtureRun(root: string, o: FixtureOptions): string {
       name: t.name,
       kind: t.kind,
       status: t.status ?? (status === 'interrupted' ? 'interrupted' : 'completed'),
+      ...(t.requestedBy === undefined ? {} : { requestedBy: t.requestedBy }),
       ...(t.error === undefined ? {} : { error: t.error }),
       description: { replicas: t.kind === 'kubernetes' ? 2 : 1, cpuLimitPerReplica: '500m', appVersion: '1.0.0' },
       versions: t.kind === 'kubernetes' ? { kubernetes: 'v1.31.0', node: 'kindest/node:v1.31.0' } : t.kind === 'compose' ? { docker: '27.3.1', compose: 'v2.29.7' } : {},
@@ -197,7 +204,7 @@ export function writeFixtureRun(root: string, o: FixtureOptions): string {
     const w = new SeriesWriter(dir, t.name);
     for (const s of shape.load) w.load(s);
     for (const s of shape.platform) w.platform(s);
-    for (const e of shape.events) w.event(e);
+    for (const e of [...(t.extraEvents ?? []), ...shape.events].sort((a, b) => a.atMs - b.atMs)) w.event(e);
     tr.faults = shape.faults;
     tr.loadStartedAt = startedAt;
     tr.durationS = shape.load.length;
@@ -221,7 +228,7 @@ export function writeFixtureRun(root: string, o: FixtureOptions): string {
     machine: { cores: 8, memoryMB: 16384, cpuModel: 'Fixture CPU @ 3.0GHz', os: 'linux 6.8.0', hostname: 'fixture' },
     versions: { capbench: '0.1.0', node: 'v20.20.2', driver: 'builtin' },
     targets,
-    command: ['capbench', 'run', o.scenario, '--quick'],
+    command: o.command ?? ['capbench', 'run', o.scenario, '--quick'],
   };
   writeRunRecord(dir, record);
   return dir;
@@ -234,10 +241,31 @@ export const COMMITTED_FIXTURES: FixtureOptions[] = [
   { runId: 'rolling-update-60s', scenario: 'rolling-update', durationS: 60 },
 ];
 
+/**
+ * What a new user's `npm run bench:spike` without Kubernetes saves: local and Compose ran,
+ * the four Kubernetes targets `--target auto` tried were not usable (the reasons their probes
+ * give), and one platform event stamped before load start, as runs before the clock fix have.
+ */
+export const NO_KUBERNETES_FIXTURE: FixtureOptions = {
+  runId: 'spike-60s-no-kubernetes',
+  scenario: 'spike',
+  durationS: 60,
+  command: ['capbench', 'run', 'spike', '--quick', '--target', 'auto'],
+  targets: [
+    { name: 'local', kind: 'local', requestedBy: 'auto' },
+    { name: 'compose', kind: 'compose', requestedBy: 'auto', extraEvents: [{ atMs: -999_999_700, kind: 'replica-started', subject: 'capbench-api-1' }] },
+    { name: 'local-k8s', kind: 'kubernetes', status: 'skipped', requestedBy: 'auto', error: 'local-k8s cluster is not running (API=down)' },
+    { name: 'kind', kind: 'kubernetes', status: 'skipped', requestedBy: 'auto', error: 'kind is not installed' },
+    { name: 'minikube', kind: 'kubernetes', status: 'skipped', requestedBy: 'auto', error: 'minikube is not installed' },
+    { name: 'kubernetes', kind: 'kubernetes', status: 'skipped', requestedBy: 'auto', error: 'no kubeconfig context given' },
+  ],
+};
+
 /** Made in a temp dir by the tests that need them (not committed, to keep the repo small). */
 export const TEMP_FIXTURES: FixtureOptions[] = [
   { runId: 'node-crash-60s', scenario: 'node-crash', durationS: 60 },
   { runId: 'spike-60s-compose-only', scenario: 'spike', durationS: 60, targets: [{ name: 'compose', kind: 'compose' }, { name: 'kind', kind: 'kubernetes', status: 'skipped', error: 'kind is not installed' }] },
+  NO_KUBERNETES_FIXTURE,
 ];
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {

@@ -19,7 +19,7 @@ export const SUMMARY_COLUMNS = [
 export type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], string | number>;
 
 /** One row per scenario × target (per run) with the key figures and the gate result. */
-export function summaryRows(runs: ReportRun[], verdict: Verdict): SummaryRow[] {
+export function summaryRows(runs: readonly ReportRun[], verdict: Verdict): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const run of runs) {
     const rec = run.saved.record;

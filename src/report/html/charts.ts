@@ -26,20 +26,21 @@ export interface ChartSpec {
   config: { type: 'line'; data: { datasets: Array<Record<string, unknown>> }; options: Record<string, unknown> };
 }
 
-const FIXED: Record<string, string> = {
+/** One colour per shipped target name, each distinct (kind and kubernetes used to share one). */
+export const TARGET_COLORS: Record<string, string> = {
   compose: '#d95f02',
-  'docker-compose': '#d95f02',
   local: '#7f7f7f',
   'local-k8s': '#1f6fb4',
   kind: '#1b9e77',
   minikube: '#7570b3',
-  kubernetes: '#1b9e77',
+  kubernetes: '#c51b7d',
 };
-const EXTRA = ['#e7298a', '#66a61e', '#a6761d', '#e6ab02', '#17becf', '#8c564b'];
+/** For other names (a future target): hashed, and none equal to a shipped target's colour. */
+const EXTRA = ['#66a61e', '#a6761d', '#e6ab02', '#17becf', '#8c564b', '#e41a1c'];
 
 /** Fixed colour per target name: the same target has the same colour in every chart and report. */
 export function targetColor(name: string): string {
-  const c = FIXED[name];
+  const c = TARGET_COLORS[name];
   if (c) return c;
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;

@@ -1,49 +1,88 @@
 /**
- * summary.md: the verdict in Markdown for CI job summaries and PR comments.
+ * summary.md: the verdict in Markdown for CI job summaries and PR comments — the same top
+ * block as the HTML page (verdict, deciding figures, reproduce command, what was not
+ * available), the figures per scenario × target, and every failed gate by name.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ReportData } from '../data.ts';
+import { ms, pct, rps, sec } from '../format.ts';
+import type { Reporter } from '../reporter.ts';
+import { VERDICT_LOOK } from '../verdict/headline.ts';
+import type { GateResult } from '../verdict/verdict.ts';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${Math.round(v)} ms`);
-const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${+(v * 100).toFixed(2)} %`);
+const gateLine = (g: GateResult): string => `- **${cell(g.scenario)} / ${cell(g.target)}**: ${cell(g.text)}`;
 
-/** `htmlLink` is the path of index.html relative to summary.md. */
-export function renderSummaryMd(d: ReportData, htmlLink: string): string {
+/** One part of summary.md: its lines, or [] to leave it out. A new part is a new entry of MD_SECTIONS. */
+export type MdSection = (d: ReportData, htmlLink: string) => string[];
+
+const top: MdSection = (d) => {
   const v = d.verdict;
-  const icon = v.verdict === 'GO' ? '✅' : v.verdict === 'NO-GO' ? '❌' : '⚠️';
-  const out: string[] = [];
-  out.push(`## capbench: ${icon} ${v.verdict}`, '', cell(v.reason), '');
-  out.push('| scenario | target | kind | run | gates | worst p95 | worst error rate | downtime | throughput |', '|---|---|---|---|---|---:|---:|---:|---:|');
-  for (const r of d.runs) {
-    for (const t of r.targets) {
-      const tv = v.targets.find((x) => x.runId === r.runId && x.target === t.name);
+  const look = VERDICT_LOOK[v.verdict];
+  const out = [`## capbench: ${look.icon} ${look.badge}`, '', cell(look.headline(v)), ''];
+  if (v.deciding.length) out.push(`Decided by — ${look.decidingCaption}:`, '', ...v.deciding.map(gateLine), '');
+  const commands = [...new Set(d.runs.map((r) => r.reproduce).filter((c) => c !== ''))];
+  if (commands.length) out.push(`Reproduce: ${commands.map((c) => `\`${c}\``).join(' · ')}`, '');
+  if (v.unavailable.length) out.push(`Not available here: ${v.unavailable.map((u) => `${u.target} (${cell(u.reason)})`).join(' · ')}`, '');
+  return out;
+};
+
+const table: MdSection = (d) => {
+  const rows = d.runs.flatMap((r) =>
+    r.targets.map((t) => {
+      const tv = d.verdict.targets.find((x) => x.runId === r.runId && x.target === t.name);
       const f = t.figures;
       const ws = f ? (f.windows.length ? f.windows : [f.overall]) : [];
       const p95 = ws.reduce<number | null>((a, w) => (w.p95Ms !== null && (a === null || w.p95Ms > a) ? w.p95Ms : a), null);
       const err = ws.reduce<number | null>((a, w) => (a === null || w.errorRate > a ? w.errorRate : a), null);
       const res = tv ? (tv.result === 'pass' ? 'pass' : tv.result === 'fail' ? `**fail** (${tv.failed.length})` : 'no data') : '–';
-      const status = r.status === 'completed' && t.status === 'completed' ? 'completed' : `**${r.status !== 'completed' ? r.status : t.status}**`;
-      out.push(`| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${ms(p95)} | ${pct(err)} | ${f ? `${f.downtimeS} s` : '–'} | ${f ? `${f.overall.throughputRps.toFixed(1)} req/s` : '–'} |`);
-    }
-  }
-  out.push('');
-  if (v.failedGates.length) {
-    out.push('### Failed gates', '');
-    for (const g of v.failedGates) out.push(`- **${cell(g.scenario)} / ${cell(g.target)}**: ${cell(g.text)}`);
-    out.push('');
-  }
+      const status = r.status === 'completed' && t.status === 'completed' ? 'completed' : `**${r.status !== 'completed' ? r.status : t.status}**${t.error ? `: ${cell(t.error)}` : ''}`;
+      return `| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${ms(p95)} | ${pct(err)} | ${f ? sec(f.downtimeS) : '–'} | ${f ? rps(f.overall.throughputRps) : '–'} |`;
+    }),
+  );
+  if (rows.length === 0) return [];
+  return ['| scenario | target | kind | run | gates | worst p95 | worst error rate | downtime | throughput |', '|---|---|---|---|---|---:|---:|---:|---:|', ...rows, ''];
+};
+
+const gates: MdSection = (d) => {
+  const v = d.verdict;
+  const others = v.gates.filter((g) => !g.candidate && !g.pass);
+  const out: string[] = [];
+  if (v.failedGates.length) out.push('### Failed gates — Kubernetes', '', ...v.failedGates.map(gateLine), '');
+  if (others.length) out.push('### Failed gates — other targets (for comparison, not part of the verdict)', '', ...others.map(gateLine), '');
+  return out;
+};
+
+const regressions: MdSection = (d) => {
+  const v = d.verdict;
+  if (v.regressions.length === 0) return [];
   const regs = v.regressions.filter((r) => r.regressed);
-  if (v.regressions.length) {
-    out.push('### Baseline regressions', '');
-    if (regs.length === 0) out.push('No regression beyond the margin.');
-    for (const r of regs) out.push(`- ${r.candidate ? '**' : ''}${cell(r.scenario)} / ${cell(r.target)}${r.candidate ? '**' : ''}: ${cell(r.text)} (baseline \`${r.baselineRunId}\`)${r.candidate ? '' : ' — not a Kubernetes target, informational'}`);
-    out.push('');
-  }
-  if (v.notes.length) {
-    out.push('### Notes', '');
-    for (const n of v.notes) out.push(`- ${cell(n)}`);
-    out.push('');
-  }
-  out.push(`Gates: \`${v.sloFile}\` · Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\``).join(', ')}`, '');
-  return out.join('\n');
+  return [
+    '### Baseline regressions',
+    '',
+    ...(regs.length === 0 ? ['No regression beyond the margin.'] : []),
+    ...regs.map((r) => `- ${r.candidate ? '**' : ''}${cell(r.scenario)} / ${cell(r.target)}${r.candidate ? '**' : ''}: ${cell(r.text)} (baseline \`${r.baselineRunId}\`)${r.candidate ? '' : ' — not a Kubernetes target, informational'}`),
+    '',
+  ];
+};
+
+const notes: MdSection = (d) => (d.verdict.notes.length ? ['### Notes', '', ...d.verdict.notes.map((n) => `- ${cell(n)}`), ''] : []);
+
+const footer: MdSection = (d, htmlLink) => [`Gates: \`${d.verdict.sloFile}\` · Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\``).join(', ')}`, ''];
+
+export const MD_SECTIONS: readonly MdSection[] = [top, table, gates, regressions, notes, footer];
+
+/** `htmlLink` is the path of index.html relative to summary.md. */
+export function renderSummaryMd(d: ReportData, htmlLink: string): string {
+  return MD_SECTIONS.flatMap((s) => s(d, htmlLink)).join('\n');
 }
+
+export const markdownReporter: Reporter = {
+  writes: 'summary.md',
+  async write(ctx) {
+    const path = join(ctx.outDir, 'summary.md');
+    writeFileSync(path, renderSummaryMd(ctx.data, 'index.html'));
+    return [path];
+  },
+};

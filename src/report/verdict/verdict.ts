@@ -5,7 +5,15 @@
 import type { TargetFigures } from '../../model/index.ts';
 import type { ReportRun, ReportTarget } from '../runs.ts';
 import { GATE_INFO, GATE_KEYS, gatesFor, type GateKey, type SloConfig } from '../../scenario/slo-file.ts';
+import { gateValue } from '../format.ts';
+import { noKubernetesLine, unavailableTargets, type UnavailableTarget } from './next-step.ts';
 
+/**
+ * GO: every Kubernetes target passed every gate. NO-GO: at least one failed. NO DATA: no
+ * Kubernetes target produced figures (none could be had, none was asked for, or each failed).
+ * Every place that shows a verdict keys its presentation by this union, so a new kind
+ * (INCONCLUSIVE, INVALID) does not compile until each place says how to show it.
+ */
 export type VerdictKind = 'GO' | 'NO-GO' | 'NO DATA';
 
 /** One figure checked against one limit. */
@@ -61,8 +69,17 @@ export interface TargetVerdict {
 
 export interface Verdict {
   verdict: VerdictKind;
-  /** one sentence that says why */
+  /** one line that says why (NO DATA: and what to do next) */
   reason: string;
+  /**
+   * The one or two figures that decided it: NO-GO the failed gates furthest over their
+   * limits, GO the passed gates closest to theirs; none for NO DATA.
+   */
+  deciding: GateResult[];
+  /** NO DATA only: what the user can do next (also inside `reason`) */
+  nextStep?: string;
+  /** targets `--target auto` tried that were not usable here: named once, never judged */
+  unavailable: UnavailableTarget[];
   sloFile: string;
   gates: GateResult[];
   /** failed gates of candidate targets (what makes NO-GO) */
@@ -70,16 +87,6 @@ export interface Verdict {
   targets: TargetVerdict[];
   regressions: Regression[];
   notes: string[];
-}
-
-export function formatValue(gate: GateKey | 'data', v: number | null): string {
-  if (v === null) return 'none';
-  if (gate === 'data') return String(v);
-  const unit = GATE_INFO[gate].unit;
-  if (unit === '%') return `${+(v * 100).toFixed(2)} %`;
-  if (unit === 'ms') return `${+v.toFixed(1)} ms`;
-  if (unit === 's') return `${+v.toFixed(1)} s`;
-  return `${Math.round(v)} requests`;
 }
 
 /** Measured values of one gate for one target's figures: one per window / fault, or one for the run. */
@@ -119,9 +126,9 @@ export function gateValues(f: TargetFigures, gate: GateKey, windows: string[] | 
 
 function gateText(gate: GateKey, subject: string | null, limit: number, actual: number | null, pass: boolean, missing?: string): string {
   const what = `${GATE_INFO[gate].label}${subject === null ? '' : ` in ${subject}`}`;
-  if (actual === null) return `${what}: ${missing ?? 'no value'} (limit ${formatValue(gate, limit)})`;
-  if (pass) return `${what}: ${formatValue(gate, actual)} ≤ ${formatValue(gate, limit)}`;
-  return `${what}: ${formatValue(gate, actual)} > ${formatValue(gate, limit)} (over by ${formatValue(gate, actual - limit)})`;
+  if (actual === null) return `${what}: ${missing ?? 'no value'} (limit ${gateValue(gate, limit)})`;
+  if (pass) return `${what}: ${gateValue(gate, actual)} ≤ ${gateValue(gate, limit)}`;
+  return `${what}: ${gateValue(gate, actual)} > ${gateValue(gate, limit)} (over by ${gateValue(gate, actual - limit)})`;
 }
 
 /** Every gate of the target's scenario applied to its figures. */
@@ -189,9 +196,9 @@ export function findRegressions(runs: ReportRun[], baselines: ReportRun[], slo: 
           const what = `${GATE_INFO[gate].label}${c.subject === null ? '' : ` in ${c.subject}`}`;
           const text = regressed
             ? delta === null
-              ? `${what}: ${formatValue(gate, o.value)} → ${c.missing ?? 'none'}`
-              : `${what}: ${formatValue(gate, o.value)} → ${formatValue(gate, c.value)} (worse by ${formatValue(gate, delta)}, allowed ${formatValue(gate, allowed)})`
-            : `${what}: ${formatValue(gate, o.value)} → ${formatValue(gate, c.value)}`;
+              ? `${what}: ${gateValue(gate, o.value)} → ${c.missing ?? 'none'}`
+              : `${what}: ${gateValue(gate, o.value)} → ${gateValue(gate, c.value)} (worse by ${gateValue(gate, delta)}, allowed ${gateValue(gate, allowed)})`
+            : `${what}: ${gateValue(gate, o.value)} → ${gateValue(gate, c.value)}`;
           out.push({
             runId: rec.runId,
             baselineRunId: m.b.saved.record.runId,
@@ -216,7 +223,8 @@ export function findRegressions(runs: ReportRun[], baselines: ReportRun[], slo: 
 
 /**
  * GO when every Kubernetes target passes every gate of its scenario; NO-GO names each
- * failed gate; NO DATA when no Kubernetes target produced figures.
+ * failed gate; NO DATA when no Kubernetes target produced figures. Targets `--target auto`
+ * could not use are not judged (ReportRun.unavailable): they are named once in `unavailable`.
  */
 export function decide(runs: ReportRun[], slo: SloConfig, baselines: ReportRun[] = []): Verdict {
   const gates: GateResult[] = [];
@@ -243,26 +251,51 @@ export function decide(runs: ReportRun[], slo: SloConfig, baselines: ReportRun[]
     }
   }
   const regressions = findRegressions(runs, baselines, slo);
+  const unavailable = unavailableTargets(runs);
   const candidates = targets.filter((t) => t.candidate);
   const withData = candidates.filter((t) => t.result !== 'no data');
   const failedGates = gates.filter((g) => g.candidate && !g.pass);
-  let verdict: VerdictKind;
-  let reason: string;
+  const common = { sloFile: slo.file, gates, failedGates, targets, regressions, notes, unavailable };
   if (withData.length === 0) {
-    verdict = 'NO DATA';
-    const all = targets.map((t) => `${t.target} (${t.kind}, ${t.status})`).join(', ') || 'none';
-    reason = candidates.length === 0
-      ? `no Kubernetes target ran — targets in these runs: ${all}; run with --target kind (or another Kubernetes target) to get a verdict`
-      : `the Kubernetes targets produced no measurements — ${candidates.map((t) => `${t.target}: ${t.failed[0]?.text ?? t.status}`).join('; ')}`;
-  } else if (failedGates.length > 0) {
-    verdict = 'NO-GO';
-    reason = `${failedGates.length} gate${failedGates.length === 1 ? '' : 's'} failed on Kubernetes: ` +
-      failedGates.map((g) => `${g.scenario}/${g.target}: ${g.text}`).join('; ');
-  } else {
-    verdict = 'GO';
-    reason = `every Kubernetes target (${withData.map((t) => `${t.scenario}/${t.target}`).join(', ')}) passed every gate of ${slo.file}`;
+    if (candidates.length === 0) {
+      const { reason, nextStep } = noKubernetesLine(unavailable);
+      return { verdict: 'NO DATA', reason, deciding: [], nextStep, ...common };
+    }
+    const reason = `the Kubernetes targets produced no measurements — ${candidates.map((t) => `${t.target}: ${t.failed[0]?.text ?? t.status}`).join('; ')}`;
+    return { verdict: 'NO DATA', reason, deciding: [], nextStep: 'fix what stopped them (the error is in their row below), then run the same command again', ...common };
   }
-  return { verdict, reason, sloFile: slo.file, gates, failedGates, targets, regressions, notes };
+  if (failedGates.length > 0) {
+    const deciding = mostSevere(failedGates);
+    const worst = deciding[0]!;
+    const reason = `${failedGates.length} gate${failedGates.length === 1 ? '' : 's'} failed on Kubernetes; worst: ${worst.scenario}/${worst.target}: ${worst.text}`;
+    return { verdict: 'NO-GO', reason, deciding, ...common };
+  }
+  // a figure at 0 % of its limit decided nothing; a GO with only such figures shows none
+  const deciding = mostSevere(gates.filter((g) => g.candidate && severity(g) > 0));
+  const reason = `every Kubernetes target (${withData.map((t) => `${t.scenario}/${t.target}`).join(', ')}) passed every gate of ${slo.file}`;
+  return { verdict: 'GO', reason, deciding, ...common };
+}
+
+/** The two gate results nearest to (or furthest over) their limits, one per target and gate: two windows of the same p95 say less than two figures. */
+function mostSevere(gs: readonly GateResult[]): GateResult[] {
+  const seen = new Set<string>();
+  const out: GateResult[] = [];
+  for (const g of [...gs].sort((a, b) => severity(b) - severity(a))) {
+    const key = `${g.runId}\u0000${g.target}\u0000${g.gate}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(g);
+    if (out.length === 2) break;
+  }
+  return out;
+}
+
+/** How close to (or over) its limit a figure is, as a share of the limit; no value = worst. */
+function severity(g: GateResult): number {
+  if (g.actual === null) return Infinity;
+  if (g.limit === null) return -Infinity;
+  if (g.limit === 0) return g.actual > 0 ? Number.MAX_VALUE : 0;
+  return g.actual / g.limit;
 }
 
 /** What fails a CI job: a failed gate of a candidate, or a regression of a candidate. */

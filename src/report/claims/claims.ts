@@ -1,0 +1,137 @@
+/**
+ * Claims next to measurements: a claims file (default: the seeds' claims, seeds.yaml beside
+ * this file) names per claim the scenario and the figure that checks it; the report shows
+ * each claim with what the runs measured. Claims are data, never measurements, and the
+ * report labels them so. Only targets that produced the figure are listed; a claim nobody
+ * measured says which scenario would.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { profiles, scenarioNames, type ScenarioName } from '../../../scenarios/lib/index.ts';
+import { HarnessError, type TargetFigures, type TargetRun, type WindowFigures } from '../../model/index.ts';
+import { isScenarioName } from '../../scenario/load-profile.ts';
+import { ms, pct, rps, sec } from '../format.ts';
+import type { ReportRun } from '../runs.ts';
+
+export const SEED_CLAIMS_FILE = fileURLToPath(new URL('./seeds.yaml', import.meta.url));
+
+type Platform = TargetRun['kind'];
+const PLATFORMS: readonly Platform[] = ['kubernetes', 'compose', 'local'];
+export const PLATFORM_LABEL: Record<Platform, string> = { kubernetes: 'Kubernetes', compose: 'Docker Compose', local: 'local processes' };
+
+interface ClaimFigure {
+  /** the measured value, formatted; null = this target has no such figure */
+  value(f: TargetFigures, w: WindowFigures): string | null;
+}
+
+/** The figures a claim may name (`measure.figure`); `w` is the claim's window, else the whole run. */
+export const CLAIM_FIGURES = {
+  'avg-latency': { value: (_f, w) => (w.avgMs === null ? null : ms(w.avgMs)) },
+  'p95-latency': { value: (_f, w) => (w.p95Ms === null ? null : ms(w.p95Ms)) },
+  'error-rate': { value: (_f, w) => (w.requests === 0 ? null : pct(w.errorRate)) },
+  throughput: { value: (_f, w) => (w.requests === 0 ? null : rps(w.throughputRps)) },
+  'scale-up': {
+    value: (f) =>
+      f.minReadyReplicas === null || f.peakReadyReplicas === null
+        ? null
+        : `${f.minReadyReplicas} → ${f.peakReadyReplicas} ready pods, peak after ${sec(f.timeToPeakReadyS, '?')} (first scale-up after ${sec(f.scaleUpReactionS, 'never')})`,
+  },
+  downtime: { value: (f) => `${sec(f.downtimeS)} down (longest outage ${sec(f.longestOutageS)})` },
+} satisfies Record<string, ClaimFigure>;
+export type ClaimFigureName = keyof typeof CLAIM_FIGURES;
+const FIGURE_NAMES = Object.keys(CLAIM_FIGURES) as ClaimFigureName[];
+
+export interface ClaimDef {
+  topic: string;
+  scenario: ScenarioName;
+  platform: Platform;
+  claimed: string;
+  measure: { figure: ClaimFigureName; window?: string };
+}
+
+export interface ClaimsConfig {
+  file: string;
+  claims: ClaimDef[];
+}
+
+export interface Claim {
+  topic: string;
+  scenario: ScenarioName;
+  platform: Platform;
+  claimed: string;
+  /** the measured value for each target of that platform that produced it, formatted */
+  measured: Array<{ runId: string; target: string; value: string }>;
+  /** when nothing was measured: why, and what would measure it */
+  unmeasured?: string;
+}
+
+const HINT = `fix the file (schema: the comment at the top of ${SEED_CLAIMS_FILE})`;
+
+function bad(file: string, path: string, expected: string, got: unknown): never {
+  throw new HarnessError(`${file}: ${path} must be ${expected} (got ${JSON.stringify(got) ?? 'nothing'})`, { code: 'badConfig', hint: HINT });
+}
+
+const str = (file: string, path: string, v: unknown): string => (typeof v === 'string' && v.trim() !== '' ? v : bad(file, path, 'a non-empty string', v));
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Validate parsed claims data; `file` names the source in every message. Throws HarnessError('badConfig'). */
+export function parseClaims(data: unknown, file: string): ClaimsConfig {
+  if (!isObject(data) || !Array.isArray(data.claims)) bad(file, 'claims', 'a list', isObject(data) ? data.claims : data);
+  const claims = data.claims.map((c: unknown, i: number): ClaimDef => {
+    const p = `claims[${i}]`;
+    if (!isObject(c)) bad(file, p, 'an object', c);
+    const scenario = str(file, `${p}.scenario`, c.scenario);
+    if (!isScenarioName(scenario)) bad(file, `${p}.scenario`, `one of ${scenarioNames.join(', ')}`, scenario);
+    const platform = str(file, `${p}.platform`, c.platform);
+    if (!(PLATFORMS as string[]).includes(platform)) bad(file, `${p}.platform`, `one of ${PLATFORMS.join(', ')}`, platform);
+    if (!isObject(c.measure)) bad(file, `${p}.measure`, 'an object { figure, window? }', c.measure);
+    const figure = str(file, `${p}.measure.figure`, c.measure.figure);
+    if (!Object.hasOwn(CLAIM_FIGURES, figure)) bad(file, `${p}.measure.figure`, `one of ${FIGURE_NAMES.join(', ')}`, figure);
+    const measure: ClaimDef['measure'] = { figure: figure as ClaimFigureName };
+    if (c.measure.window !== undefined) {
+      const window = str(file, `${p}.measure.window`, c.measure.window);
+      const known = [...new Set(Object.values(profiles[scenario]).flatMap((v) => v.windows.map((w) => w.name)))];
+      if (!known.includes(window)) bad(file, `${p}.measure.window`, `a window of ${scenario} (${known.join(', ')})`, window);
+      measure.window = window;
+    }
+    return { topic: str(file, `${p}.topic`, c.topic), scenario, platform: platform as Platform, claimed: str(file, `${p}.claimed`, String(c.claimed ?? '')), measure };
+  });
+  return { file, claims };
+}
+
+/** Read and validate a claims file (default: the seeds' claims). */
+export function loadClaimsFile(path: string = SEED_CLAIMS_FILE): ClaimsConfig {
+  if (!existsSync(path)) throw new HarnessError(`${path}: claims file must exist (got nothing)`, { code: 'badConfig', hint: HINT });
+  let data: unknown;
+  try {
+    data = parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new HarnessError(`${path}: contents must be valid YAML (got ${((e as Error).message ?? String(e)).split('\n')[0]})`, { code: 'badConfig', hint: HINT, cause: e });
+  }
+  return parseClaims(data, path);
+}
+
+/** Each claim with the matching measurements of these runs. */
+export function claims(config: ClaimsConfig, runs: readonly ReportRun[]): Claim[] {
+  return config.claims.map((c) => {
+    const fig: ClaimFigure = CLAIM_FIGURES[c.measure.figure];
+    const measured: Claim['measured'] = [];
+    const ran = runs.filter((r) => r.saved.record.scenario === c.scenario);
+    for (const r of ran) {
+      for (const t of r.targets) {
+        if (t.run.kind !== c.platform || t.figures === null) continue;
+        const w = c.measure.window === undefined ? t.figures.overall : t.figures.windows.find((x) => x.name === c.measure.window);
+        const value = w ? fig.value(t.figures, w) : null;
+        if (value !== null) measured.push({ runId: r.saved.record.runId, target: t.run.name, value });
+      }
+    }
+    const claim: Claim = { topic: c.topic, scenario: c.scenario, platform: c.platform, claimed: c.claimed, measured };
+    if (measured.length === 0) {
+      claim.unmeasured = ran.length === 0
+        ? `run ${c.scenario} (\`npx capbench run ${c.scenario} --quick\`)`
+        : `no ${PLATFORM_LABEL[c.platform]} target produced it in these runs`;
+    }
+    return claim;
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * Claims vs measurements: what the claims file (the seeds' claims by default) says, next to
+ * what these runs measured — only targets that produced the figure; a claim nobody measured
+ * says which scenario would.
+ */
+import { PLATFORM_LABEL } from '../../claims/claims.ts';
+import { esc, escCode, type HtmlSection } from '../parts.ts';
+
+export const claimsSection: HtmlSection = {
+  id: 'claims',
+  render(d) {
+    if (d.claims.length === 0) return '';
+    const scenarios = [...new Set(d.claims.map((c) => c.scenario))];
+    const body = scenarios.map((s) => {
+      const rows = d.claims.filter((c) => c.scenario === s).map((c) => `<tr><td>${esc(c.topic)}</td><td>${esc(PLATFORM_LABEL[c.platform])}</td><td class="claim">${esc(c.claimed)} <span class="tag claimtag">claim</span></td><td>${
+        c.measured.length === 0
+          ? `<span class="muted">not measured — ${escCode(c.unmeasured ?? '')}</span>`
+          : c.measured.map((m) => `<div><span class="tag meas">measured</span> ${esc(m.target)}: <b>${esc(m.value)}</b> <span class="muted">run ${esc(m.runId)}</span></div>`).join('')
+      }</td></tr>`);
+      return `<tr class="group"><th colspan="4">${esc(s)}</th></tr>${rows.join('')}`;
+    });
+    return `<section id="claims"><h2>Claims vs measurements</h2>
+<p class="muted">The third column repeats what the migration proposal (“the seeds”) claimed (<code>${esc(d.claimsFile.split('/').slice(-3).join('/'))}</code>). Those are <b>claims, not measurements</b>. The last column is what these runs measured on this machine (in spike, the “spike” window is the one at 100 users).</p>
+<table class="claims"><thead><tr><th>what</th><th>platform</th><th>claimed (not a measurement)</th><th>measured in these runs</th></tr></thead><tbody>${body.join('')}</tbody></table></section>`;
+  },
+};
