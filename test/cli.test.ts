@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Interrupt } from '../src/run/interrupt.ts';
@@ -56,15 +56,19 @@ describe('capbench CLI, in process', () => {
     assert.match(r.out, /^k6: /m);
   });
 
-  it('report of a missing directory says so (exit 2) and of a corrupt one names the file (exit 3)', async () => {
+  it('report of something that is not a run directory says so (exit 2); of a corrupt run, names the file (exit 3)', async () => {
     const missing = await cli(['report', '/nonexistent/run']);
     assert.equal(missing.code, 2);
     assert.match(missing.err, /run directory \/nonexistent\/run must exist/);
     assert.match(missing.err, /hint: /);
     const empty = tempDir();
+    const notRun = await cli(['report', empty]);
+    assert.equal(notRun.code, 2);
+    assert.match(notRun.err, /run\.json must exist/);
+    writeFileSync(join(empty, 'run.json'), '{ not json');
     const corrupt = await cli(['report', empty]);
     assert.equal(corrupt.code, 3);
-    assert.match(corrupt.err, /run\.json must exist/);
+    assert.match(corrupt.err, /run\.json must be valid JSON/);
   });
 
   it('unknown scenario and target list the valid names (exit 2)', async () => {
