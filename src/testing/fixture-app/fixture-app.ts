@@ -65,7 +65,7 @@ export async function startFixtureApp(opts: StartFixtureOptions = {}): Promise<F
   const app = new FixtureApp(child);
   try {
     await app.hello(startTimeoutMs);
-    await app.configure(config);
+    await app.call({ op: 'configure', patch: config, immediate: true });
   } catch (err) {
     await app.stop({ fast: true });
     throw err;
@@ -168,7 +168,8 @@ export class FixtureApp {
     this.portNo = m.port;
   }
 
-  private call<T>(body: RequestBody, timeoutMs = 30_000): Promise<T> {
+  /** @internal one request over IPC, answered or rejected (timeout, exit, bad input) */
+  call<T>(body: RequestBody, timeoutMs = 30_000): Promise<T> {
     if (this.exited) return Promise.reject(this.gone());
     const id = ++this.seq;
     return new Promise<T>((resolve, reject) => {

@@ -154,7 +154,8 @@ export interface FixtureState {
 
 /** Requests from the kit to the app process, each answered by a FixtureReply with the same id. */
 export type FixtureRequest =
-  | { id: number; op: 'configure'; patch: Partial<FixtureConfig> }
+  /** `immediate`: replicas this call adds are ready at once (the initial configuration), not after replicaStartupMs */
+  | { id: number; op: 'configure'; patch: Partial<FixtureConfig>; immediate?: boolean }
   | { id: number; op: 'start'; on: 'call' | 'first-request'; atEpochMs?: number }
   | { id: number; op: 'reset' }
   | { id: number; op: 'state' }

@@ -173,7 +173,7 @@ export class FixtureServer {
   /** Answer one control request from the kit. Throws HarnessError on bad input. */
   control(m: FixtureRequest): unknown {
     switch (m.op) {
-      case 'configure': return this.configure(m.patch);
+      case 'configure': return this.configure(m.patch, m.immediate ?? false);
       case 'start': return this.start(m.on, m.atEpochMs);
       case 'reset': return this.reset();
       case 'state': return this.state();
@@ -185,19 +185,19 @@ export class FixtureServer {
     }
   }
 
-  private configure(patch: Partial<FixtureConfig>): FixtureConfig {
+  private configure(patch: Partial<FixtureConfig>, immediate: boolean): FixtureConfig {
     const c = mergeFixtureConfig(this.config, patch);
     const old = this.config;
     this.config = c;
     if (c.mix !== old.mix) this.cycle = mixCycle(c.mix);
-    if (c.replicas !== this.replicas.length) this.resize(c.replicas, false);
+    if (c.replicas !== this.replicas.length) this.resize(c.replicas, immediate);
     if (c.faults !== old.faults && this.t0 !== null) this.armScript();
     return c;
   }
 
-  /** Add replicas (ready after replicaStartupMs) or remove the newest (their queued requests still finish). */
-  private resize(n: number, initial: boolean): void {
-    const readyAt = initial ? 0 : now() + this.config.replicaStartupMs;
+  /** Add replicas (ready after replicaStartupMs unless `immediate`) or remove the newest (their queued requests still finish). */
+  private resize(n: number, immediate: boolean): void {
+    const readyAt = immediate ? 0 : now() + this.config.replicaStartupMs;
     while (this.replicas.length < n) this.replicas.push({ name: `fixture-${this.replicas.length + 1}`, served: 0, busy: new MinHeap(), readyAt });
     this.replicas.length = n;
   }
