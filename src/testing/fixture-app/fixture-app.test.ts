@@ -5,10 +5,11 @@
  *
  * What is exact and what has a tolerance: the app's *schedule* (which service time, which
  * queue wait, which request falls in a fault window) is decided by its own clock and is
- * asserted exactly. Measured times are never earlier than scheduled and later only by timer
- * lateness, which on a busy 2-core machine reached 40 ms (load average 7): they get
- * +max(10 ms, 10 %) per percentile, and −10 % on throughput over a 0.8 s busy span (the last
- * answer's lateness plus the spread of the burst's arrivals).
+ * asserted exactly. Measured times are asserted never earlier than scheduled; how much
+ * later depends on the machine (timer lateness on a shared 2-core machine reached 70 ms at
+ * load average 20), so they are judged by statistics a few late timers do not move: the
+ * median lateness (≤ 10 ms) and a replica's median time per cycle of the mix (throughput
+ * within ±10 %).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -96,13 +97,14 @@ describe('fixture app', () => {
       await app.reset();
       await app.configure({ replicas: 1, concurrency: 1000, mix: defaultMix, latencyFactor: factor });
       await app.start();
-      // 4 whole cycles of the mix: 20 users × 20 requests (no queueing: concurrency 1000)
-      await Promise.all(Array.from({ length: 20 }, async () => {
-        for (let i = 0; i < 20; i++) await get(pool, '/work');
+      // 4 whole cycles of the mix: 40 users × 10 requests (no queueing: concurrency 1000)
+      await Promise.all(Array.from({ length: 40 }, async () => {
+        for (let i = 0; i < 10; i++) await get(pool, '/work');
       }));
       const log = await app.log();
       assert.equal(log.length, 400);
-      assert.ok(log.every((e) => e.status === 200 && e.queueMs === 0));
+      assert.deepEqual(log.filter((e) => e.status !== 200 || e.queueMs !== 0), [], 'all served, none queued');
+      for (const step of defaultMix) assert.equal(log.filter((e) => e.serviceMs === step.ms * factor).length, 4 * step.weight, `${step.ms} ms × ${factor}: 4 cycles' worth`);
       const want = [50, 95, 99].map((p) => mixPercentileMs(defaultMix, p, factor));
       assert.deepEqual(want, [40 * factor, 160 * factor, 400 * factor]);
       const sched = log.map(scheduled).sort((a, b) => a - b);
@@ -110,15 +112,15 @@ describe('fixture app', () => {
       const s = await app.stats();
       const got = [s.latency.p50Ms!, s.latency.p95Ms!, s.latency.p99Ms!];
       assert.deepEqual(got, [50, 95, 99].map((p) => nearestRank(latencies(log), p)), 'stats = the log');
-      got.forEach((ms, i) => {
-        const w = want[i]!;
-        assert.ok(ms >= w && ms <= w + Math.max(10, 0.1 * w), `factor ${factor}: p${[50, 95, 99][i]} ${ms.toFixed(2)} ms must be in [${w}, ${w} + max(10 ms, 10 %)]`);
-      });
+      got.forEach((ms, i) => assert.ok(ms >= want[i]!, `factor ${factor}: measured p${[50, 95, 99][i]} ${ms.toFixed(2)} ms is never below the scripted ${want[i]} ms`));
+      const late = log.map((e) => e.endMs! - e.atMs - scheduled(e)).sort((a, b) => a - b);
+      assert.ok(late[0]! >= 0, 'no answer before its scheduled time');
+      assert.ok(nearestRank(late, 50)! <= 10, `factor ${factor}: median timer lateness ${nearestRank(late, 50)!.toFixed(2)} ms must be ≤ 10 ms (measured p50/p95/p99 ${got.map((x) => x.toFixed(1)).join('/')} ms)`);
     }
   });
 
   it('N replicas serve N / mean service time requests per second at saturation, queueing beyond', async () => {
-    const mix = [{ ms: 10, weight: 1 }, { ms: 30, weight: 1 }]; // mean 20 ms: 50 req/s per replica
+    const mix = [{ ms: 10, weight: 1 }, { ms: 30, weight: 1 }]; // cycle of 2 = 40 ms: 50 req/s per replica
     const perReplica = 40; // 20 cycles each: 800 ms of service per replica
     for (const n of [1, 2, 4]) {
       // open the burst's connections first (requests held 100 ms), so its arrivals come close together
@@ -127,24 +129,32 @@ describe('fixture app', () => {
       await app.reset();
       await app.configure({ concurrency: 1, mix, latencyFactor: 1 });
       await app.scale(n);
-      const burst = await Promise.all(Array.from({ length: n * perReplica }, () => get(pool, '/work', 10_000)));
-      assert.ok(burst.every((g) => g.status === 200));
+      const burst = await Promise.all(Array.from({ length: n * perReplica }, () => get(pool, '/work', 20_000)));
+      assert.deepEqual(burst.filter((g) => g.status !== 200), [], 'every request of the burst served');
       const log = await app.log();
       const want = expectedCapacity({ replicas: n, concurrency: 1, mix, latencyFactor: 1 }, Infinity).perReplicaRps;
       assert.equal(want, 50);
+      let total = 0;
       for (let r = 1; r <= n; r++) {
         const mine = log.filter((e) => e.replica === `fixture-${r}`);
         assert.equal(mine.length, perReplica, `fixture-${r} got its round-robin share`);
-        const first = Math.min(...mine.map((e) => e.atMs));
-        const spread = Math.max(...mine.map((e) => e.atMs)) - first;
-        const busy = Math.max(...mine.map((e) => e.atMs + scheduled(e))) - first;
-        assert.ok(busy >= 800 - 1e-6 && busy <= 800 + spread + 1e-6, `fixture-${r}: scheduled busy span ${busy} ms must be 800 ms (+ at most the arrivals' spread, ${spread} ms)`);
-        const measured = perReplica / ((Math.max(...mine.map((e) => e.endMs!)) - first) / 1000);
-        assert.ok(measured <= want && measured >= want * 0.9, `fixture-${r} of ${n}: ${measured.toFixed(1)} req/s must be within −10 % of ${want}`);
-        assert.ok(Math.max(...mine.map((e) => e.queueMs!)) >= 400, 'requests beyond one at a time queued');
+        assert.equal(mine.reduce((a, e) => a + e.serviceMs!, 0), 800, `fixture-${r}: 20 whole cycles of service`);
+        // FIFO, one at a time: each starts when it arrives or when the one before it is scheduled to end
+        let prevEnd = -Infinity;
+        for (const e of mine) {
+          const begin = e.atMs + e.queueMs!;
+          assert.ok(Math.abs(begin - Math.max(e.atMs, prevEnd)) < 1e-6, `fixture-${r} #${e.seq}: starts at ${begin}, must be max(arrival ${e.atMs}, previous end ${prevEnd})`);
+          prevEnd = begin + e.serviceMs!;
+        }
+        assert.ok(mine.some((e) => e.queueMs! > 0), `fixture-${r}: requests beyond one at a time queued`);
+        // measured: the median time between the ends of consecutive cycles (robust to a late timer here and there)
+        const cycleEnds = mine.filter((_, i) => i % 2 === 1).map((e) => e.endMs!);
+        const cycles = cycleEnds.slice(1).map((x, i) => x - cycleEnds[i]!).sort((a, b) => a - b);
+        const rate = (2 * 1000) / nearestRank(cycles, 50)!;
+        assert.ok(Math.abs(rate - want) <= 0.1 * want, `fixture-${r} of ${n}: ${rate.toFixed(1)} req/s (median cycle ${nearestRank(cycles, 50)!.toFixed(2)} ms) must be within ±10 % of ${want}`);
+        total += rate;
       }
-      const total = log.length / ((Math.max(...log.map((e) => e.endMs!)) - Math.min(...log.map((e) => e.atMs))) / 1000);
-      assert.ok(total <= n * want && total >= n * want * 0.9, `${n} replicas: ${total.toFixed(1)} req/s must be within −10 % of ${n * want}`);
+      assert.ok(Math.abs(total - n * want) <= 0.1 * n * want, `${n} replicas: ${total.toFixed(1)} req/s must be within ±10 % of ${n * want}`);
     }
   });
 
@@ -155,9 +165,9 @@ describe('fixture app', () => {
     const got = await paced(pool, 4, 20, 3000, 2000);
     const log = await app.log();
     const inWindow = (e: FixtureLogEntry): boolean => e.atMs >= 1000 && e.atMs < 2000;
-    assert.ok(log.filter(inWindow).length >= 100, 'the window saw load');
+    assert.ok(log.filter(inWindow).length >= 20, `the window saw load (${log.filter(inWindow).length} requests)`);
     for (const e of log) assert.equal(e.status, inWindow(e) ? 503 : 200, `request at ${e.atMs.toFixed(1)} ms`);
-    assert.ok(log.filter(inWindow).every((e) => e.outcome === 'fault-503' && e.fault === '503' && e.endMs! - e.atMs < 50));
+    assert.deepEqual(log.filter(inWindow).filter((e) => e.outcome !== 'fault-503' || e.fault !== '503' || e.endMs! - e.atMs >= 50), [], '503s are answered at once');
     assert.equal(got.filter((g) => g.status === 503).length, log.filter(inWindow).length, 'the client saw the same 503s');
     const s = await app.stats();
     assert.deepEqual(s.faults, [{ kind: '503', startMs: 1000, endMs: 2000, source: 'script' }]);
@@ -180,7 +190,7 @@ describe('fixture app', () => {
       }
       const resets = log.filter((e) => e.outcome === 'stall-reset');
       assert.ok(resets.length >= 2 && log.some((e) => e.outcome === 'client-closed'), JSON.stringify((await app.stats()).byOutcome));
-      for (const e of resets) assert.ok(e.endMs! >= 2000 && e.endMs! < 2100, `reset at ${e.endMs} ms must be at the window's end`);
+      for (const e of resets) assert.ok(e.endMs! >= 2000 && e.endMs! < 2500, `reset at ${e.endMs} ms must be at the window's end (never before, late only by timer lateness)`);
       const failedSlow = slow.filter((g) => g.error !== null);
       assert.ok(failedSlow.length >= 2 && failedSlow.every((g) => g.error === 'UND_ERR_SOCKET'), `patient clients are reset: ${JSON.stringify(failedSlow.map((g) => g.error))}`);
       const s = await app.stats();

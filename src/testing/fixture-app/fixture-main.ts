@@ -4,10 +4,13 @@
  * 127.0.0.1:PORT (0 = any free port), sends a FixtureHello, then answers FixtureRequests.
  * It exits when the kit says `stop`, on SIGTERM/SIGINT, and when the IPC channel closes
  * (the parent died), so it cannot outlive the test or harness that started it.
- * Without IPC (run by hand, for curl or `k6 run`), it prints its port and runs until ^C.
+ * Without IPC (run by hand, for curl or `k6 run`), it prints its port and runs until ^C;
+ * an optional second argument is a JSON FixtureConfig patch, and the clock (with the fault
+ * script) starts at the first load request:
+ *   node --import tsx src/testing/fixture-app/fixture-main.ts 18080 '{"replicas":2,"faults":[{"kind":"503","startS":5,"lengthS":5}]}'
  */
 import { HarnessError } from '../../model/index.ts';
-import type { FixtureHello, FixtureReply, FixtureRequest } from './fixture-config.ts';
+import type { FixtureConfig, FixtureHello, FixtureReply, FixtureRequest } from './fixture-config.ts';
 import { FixtureServer } from './fixture-server.ts';
 
 const arg = process.argv[2] ?? '0';
@@ -18,6 +21,15 @@ if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
 }
 
 const app = new FixtureServer();
+if (!process.send && process.argv[3] !== undefined) {
+  try {
+    app.control({ id: 0, op: 'configure', patch: JSON.parse(process.argv[3]) as Partial<FixtureConfig>, immediate: true });
+    app.control({ id: 0, op: 'start', on: 'first-request' });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
 let listening: number;
 try {
   listening = await app.listen(port);

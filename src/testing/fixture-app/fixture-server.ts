@@ -4,13 +4,14 @@
  * shares the load generator's event loop; the kit (fixture-app.ts) controls it over IPC.
  *
  * Every GET path except /healthz and /readyz is a load path (/work, /light, …): it goes
- * round-robin to one of N logical replicas; a replica serves `concurrency` requests at once
- * with service times from the latency mix (timers, no CPU burn) and queues the rest FIFO.
- * Each service is scheduled from the previous one's *scheduled* end, so a late timer delays
- * one answer (answers go out 0–2 ms after their scheduled time, never before) but never
- * the replica's throughput. Scripted 503/stall windows (relative to the
- * clock start) override the replicas for requests arriving inside them. Every load request
- * is logged (arrival, end, status, replica, connection) for the ground truth.
+ * round-robin to one of N logical replicas (replica-pool.ts); a replica serves `concurrency`
+ * requests at once with service times from the latency mix (timers, no CPU burn) and
+ * queues the rest FIFO. Answers go out 0–2 ms after their scheduled time, never before
+ * (run-at.ts), and a late answer never delays the next service. 503/stall windows
+ * (fault-windows.ts) override the replicas for requests arriving inside them. Every load
+ * request is logged (arrival, end, status, replica, connection) for the ground truth.
+ * /healthz always answers 200; /readyz answers 503 while a fault window is open or no
+ * replica is ready. Neither is logged.
  */
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -21,6 +22,9 @@ import {
   defaultFixtureConfig, mergeFixtureConfig,
   type FixtureConfig, type FixtureFaultKind, type FixtureFaultWindow, type FixtureLogEntry, type FixtureOutcome, type FixtureRequest, type FixtureState,
 } from './fixture-config.ts';
+import { FaultWindows, type FaultWindow } from './fault-windows.ts';
+import { ReplicaPool } from './replica-pool.ts';
+import { now, runAt } from './run-at.ts';
 
 /** What `stats` answers: the ground truth of a window plus connection counts and faults as they happened. */
 export interface FixtureStats extends TruthSummary {
@@ -31,66 +35,10 @@ export interface FixtureStats extends TruthSummary {
   config: FixtureConfig;
 }
 
-/** Binary min-heap of numbers: a replica's busy slots by scheduled end (ms). */
-class MinHeap {
-  private readonly a: number[] = [];
-  get size(): number {
-    return this.a.length;
-  }
-  peek(): number | undefined {
-    return this.a[0];
-  }
-  push(x: number): void {
-    const a = this.a;
-    let i = a.push(x) - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]! <= a[i]!) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  pop(): number | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]! < a[m]!) m = l;
-        if (r < a.length && a[r]! < a[m]!) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
-interface Replica {
-  name: string;
-  /** served requests, the position in the mix's cycle */
-  served: number;
-  busy: MinHeap;
-  readyAt: number;
-}
-
-/** A log entry with raw performance.now() times (converted to clock-relative ms on read). */
+/** A log entry with raw monotonic times (converted to clock-relative ms on read). */
 interface Entry extends Omit<FixtureLogEntry, 'atMs' | 'endMs'> {
   at: number;
   end: number | null;
-}
-
-interface Window {
-  kind: FixtureFaultKind;
-  start: number;
-  end: number;
-  source: 'script' | 'now';
-  timer: { cancel(): void } | null;
 }
 
 interface Conn {
@@ -98,36 +46,17 @@ interface Conn {
   requests: number;
 }
 
-const now = (): number => performance.now();
-
-/**
- * Run `fn` at performance time `t` or later, never earlier: Node truncates fractional delays
- * and measures them from the event loop's cached time, which may be a few ms stale, so a
- * plain setTimeout can fire early; this re-arms until `t` has passed (≈ 0–2 ms late).
- */
-function runAt(t: number, fn: () => void): { cancel(): void } {
-  let handle: NodeJS.Timeout;
-  const check = (): void => {
-    const left = t - now();
-    if (left > 0) handle = setTimeout(check, Math.ceil(left));
-    else fn();
-  };
-  handle = setTimeout(check, Math.max(0, Math.ceil(t - now())));
-  return { cancel: () => clearTimeout(handle) };
-}
-
 export class FixtureServer {
   private config: FixtureConfig = defaultFixtureConfig;
   private cycle: number[] = mixCycle(defaultFixtureConfig.mix);
-  private replicas: Replica[] = [];
-  private next = 0;
+  private readonly replicas = new ReplicaPool();
   private origin = now();
   private t0: number | null = null;
   private startedAtEpochMs: number | null = null;
   private armedOnFirstRequest = false;
-  private windows: Window[] = [];
+  private readonly faults = new FaultWindows((w) => this.endStalls(w));
   private log: Entry[] = [];
-  private readonly stalled = new Map<Entry, { res: ServerResponse; window: Window }>();
+  private readonly stalled = new Map<Entry, { res: ServerResponse; window: FaultWindow }>();
   private inFlight = 0;
   private readonly conns = new WeakMap<Socket, Conn>();
   private readonly openSockets = new Set<Socket>();
@@ -137,7 +66,7 @@ export class FixtureServer {
   private readonly server: Server;
 
   constructor() {
-    this.resize(this.config.replicas, true);
+    this.replicas.resize(this.config.replicas, 0);
     this.server = createServer({ noDelay: true, keepAlive: true }, (req, res) => this.onRequest(req, res));
     this.server.keepAliveTimeout = 65_000;
     this.server.on('connection', (s: Socket) => {
@@ -163,7 +92,7 @@ export class FixtureServer {
 
   /** Stop listening and drop every connection. */
   close(): Promise<void> {
-    for (const w of this.windows) w.timer?.cancel();
+    this.faults.clear();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -190,16 +119,9 @@ export class FixtureServer {
     const old = this.config;
     this.config = c;
     if (c.mix !== old.mix) this.cycle = mixCycle(c.mix);
-    if (c.replicas !== this.replicas.length) this.resize(c.replicas, immediate);
-    if (c.faults !== old.faults && this.t0 !== null) this.armScript();
+    if (c.replicas !== this.replicas.size) this.replicas.resize(c.replicas, immediate ? 0 : now() + c.replicaStartupMs);
+    if (c.faults !== old.faults && this.t0 !== null) this.faults.arm(this.t0, c.faults);
     return c;
-  }
-
-  /** Add replicas (ready after replicaStartupMs unless `immediate`) or remove the newest (their queued requests still finish). */
-  private resize(n: number, immediate: boolean): void {
-    const readyAt = immediate ? 0 : now() + this.config.replicaStartupMs;
-    while (this.replicas.length < n) this.replicas.push({ name: `fixture-${this.replicas.length + 1}`, served: 0, busy: new MinHeap(), readyAt });
-    this.replicas.length = n;
   }
 
   private start(on: 'call' | 'first-request', atEpochMs?: number): { started: boolean } {
@@ -207,46 +129,19 @@ export class FixtureServer {
       this.t0 = null;
       this.startedAtEpochMs = null;
       this.armedOnFirstRequest = true;
-      this.clearWindows();
+      this.faults.clear();
       return { started: false };
     }
     const t = now();
     this.t0 = atEpochMs === undefined ? t : t - (Date.now() - atEpochMs);
     this.startedAtEpochMs = atEpochMs ?? Date.now();
     this.armedOnFirstRequest = false;
-    this.armScript();
+    this.faults.arm(this.t0, this.config.faults);
     return { started: true };
   }
 
-  private clearWindows(): void {
-    for (const w of this.windows) w.timer?.cancel();
-    for (const w of this.windows) this.endStalls(w);
-    this.windows = [];
-  }
-
-  /** (Re)build the scripted windows from the config, relative to t0; open `now` faults stay. */
-  private armScript(): void {
-    const keep = this.windows.filter((w) => w.source === 'now');
-    for (const w of this.windows) {
-      if (w.source !== 'script') continue;
-      w.timer?.cancel();
-      this.endStalls(w);
-    }
-    const t0 = this.t0!;
-    const scripted = this.config.faults.map((f): Window => ({ kind: f.kind, start: t0 + f.startS * 1000, end: t0 + (f.startS + f.lengthS) * 1000, source: 'script', timer: null }));
-    for (const w of scripted) this.scheduleEnd(w);
-    this.windows = [...scripted, ...keep].sort((a, b) => a.start - b.start);
-  }
-
-  /** At a window's end, destroy the requests it stalled. */
-  private scheduleEnd(w: Window): void {
-    w.timer = runAt(w.end, () => {
-      w.timer = null;
-      this.endStalls(w);
-    });
-  }
-
-  private endStalls(w: Window): void {
+  /** A window ended: destroy the connections of the requests it stalled (the client sees a reset). */
+  private endStalls(w: FaultWindow): void {
     for (const [e, s] of this.stalled) {
       if (s.window !== w) continue;
       this.stalled.delete(e);
@@ -257,29 +152,23 @@ export class FixtureServer {
   }
 
   private faultNow(kind: FixtureFaultKind): FixtureFaultWindow[] {
-    this.faultEnd();
-    this.windows.push({ kind, start: now(), end: Infinity, source: 'now', timer: null });
+    this.faults.open(kind, now());
     return this.faultWindows();
   }
 
   private faultEnd(): FixtureFaultWindow[] {
-    for (const w of this.windows) {
-      if (w.source !== 'now' || w.end !== Infinity) continue;
-      w.end = now();
-      this.endStalls(w);
-    }
+    this.faults.close(now());
     return this.faultWindows();
   }
 
   private reset(): null {
-    this.clearWindows();
+    this.faults.clear();
     this.log = [];
     this.t0 = null;
     this.startedAtEpochMs = null;
     this.armedOnFirstRequest = false;
     this.origin = now();
-    this.next = 0;
-    for (const r of this.replicas) r.served = 0;
+    this.replicas.resetCounters();
     this.tracked = new Set();
     for (const s of this.openSockets) {
       const c = this.conns.get(s);
@@ -295,20 +184,12 @@ export class FixtureServer {
     return perf - (this.t0 ?? this.origin);
   }
 
-  private faultAt(t: number): Window | undefined {
-    return this.windows.find((w) => w.start <= t && t < w.end);
-  }
-
-  private readyReplicas(t: number): Replica[] {
-    return this.replicas.filter((r) => r.readyAt <= t);
-  }
-
   private state(): FixtureState {
     const t = now();
-    const fault = this.faultAt(t);
+    const fault = this.faults.at(t);
     return {
-      desiredReplicas: this.replicas.length,
-      readyReplicas: fault ? 0 : this.readyReplicas(t).length,
+      desiredReplicas: this.replicas.size,
+      readyReplicas: fault ? 0 : this.replicas.ready(t).length,
       fault: fault?.kind ?? null,
       started: this.t0 !== null,
       nowMs: this.rel(t),
@@ -323,7 +204,7 @@ export class FixtureServer {
   }
 
   private faultWindows(): FixtureFaultWindow[] {
-    return this.windows.map((w) => ({ kind: w.kind, startMs: this.rel(w.start), endMs: Number.isFinite(w.end) ? this.rel(w.end) : null, source: w.source }));
+    return this.faults.list((t) => this.rel(t));
   }
 
   private stats(fromS?: number, toS?: number): FixtureStats {
@@ -357,14 +238,14 @@ export class FixtureServer {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz') return this.send(res, 200, null, { ok: true });
     if (path === '/readyz') {
-      const ready = !this.faultAt(t) && this.readyReplicas(t).length > 0;
+      const ready = !this.faults.at(t) && this.replicas.ready(t).length > 0;
       return this.send(res, ready ? 200 : 503, null, { ready });
     }
     if (this.armedOnFirstRequest) {
       this.armedOnFirstRequest = false;
       this.t0 = t;
       this.startedAtEpochMs = Date.now();
-      this.armScript();
+      this.faults.arm(t, this.config.faults);
     }
     const conn = this.conns.get(req.socket);
     if (conn) conn.requests++;
@@ -376,10 +257,9 @@ export class FixtureServer {
       e.outcome = 'client-closed';
       this.stalled.delete(e);
     });
-    const ready = this.readyReplicas(t);
-    const replica = ready.length === 0 ? null : ready[this.next++ % ready.length]!;
+    const replica = this.replicas.pick(t);
     e.replica = replica?.name ?? null;
-    const fault = this.faultAt(t);
+    const fault = this.faults.at(t);
     if (fault) {
       e.fault = fault.kind;
       if (fault.kind === '503') return this.answer(e, res, 503, 'fault-503');
@@ -387,15 +267,11 @@ export class FixtureServer {
       return;
     }
     if (replica === null) return this.answer(e, res, 503, 'no-replica');
-    const serviceMs = this.cycle[replica.served++ % this.cycle.length]! * this.config.latencyFactor;
-    while ((replica.busy.peek() ?? Infinity) <= t) replica.busy.pop();
-    const begin = replica.busy.size >= this.config.concurrency ? replica.busy.pop()! : t;
-    const end = begin + serviceMs;
-    replica.busy.push(end);
-    e.serviceMs = serviceMs;
-    e.queueMs = begin - t;
+    const slot = this.replicas.admit(replica, t, this.cycle, this.config.latencyFactor, this.config.concurrency);
+    e.serviceMs = slot.serviceMs;
+    e.queueMs = slot.begin - t;
     this.inFlight++;
-    runAt(end, () => {
+    runAt(slot.end, () => {
       this.inFlight--;
       this.answer(e, res, 200, 'served');
     });

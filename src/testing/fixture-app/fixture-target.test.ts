@@ -52,7 +52,7 @@ describe('fixture target', () => {
     assert.throws(() => t.app(), /the app must be deployed \(got stopped\)/);
   });
 
-  it('runs the builtin driver: the app clock follows the run clock, error counts agree, the sampler sees scaling and faults', async () => {
+  it('runs the builtin driver: the app clock follows the run clock, error counts agree, the sampler sees scaling and faults', { timeout: 90_000 }, async () => {
     const t = new FixtureTarget({
       name: 'fixture-b',
       config: { replicas: 2, concurrency: 100, mix: [{ ms: 20, weight: 3 }, { ms: 60, weight: 1 }], faults: [{ kind: '503', startS: 2.5, lengthS: 2 }], replicaStartupMs: 2000 },
@@ -77,16 +77,18 @@ describe('fixture target', () => {
       })();
       const r = await new BuiltinDriver('test').run({ plan, baseUrl: t.baseUrl(), clock, signal: new AbortController().signal, onSecond: (s) => load.push(s), outDir: out });
       const scaleMs = await scaled;
+      // one more sample after the fault window (it ended at 4.5 s), bounded
+      for (let i = 0; i < 60 && !platform.some((s) => s.t >= 5 && s.readyReplicas === 3); i++) await sleep(50);
       await sampler.stop();
 
       const app = t.app();
       const truth = await app.stats({ fromS: -1 });
       assert.ok(Math.abs(truth.startedAtEpochMs! - clock.epochAtStart()!) <= 2, 'the app clock started with the run clock');
-      assert.ok(truth.requests > 100);
+      assert.ok(truth.requests > 100, `the load reached the app (${truth.requests} requests)`);
       assert.equal(r.summary.requests, truth.requests, 'every request the driver sent, the app logged');
       const sum = (k: 'status_503' | 'all'): number => load.reduce((a, s) => a + (k === 'all' ? s.failures : s.failuresByReason[k] ?? 0), 0);
       assert.equal(sum('status_503'), truth.byOutcome['fault-503'], 'the driver counted exactly the 503s the app sent');
-      assert.ok(sum('status_503') > 10);
+      assert.ok(sum('status_503') > 10, `the window saw load (${sum('status_503')} 503s)`);
       assert.equal(sum('all'), sum('status_503'), 'no other failures');
       assert.deepEqual(truth.faults, [{ kind: '503', startMs: 2500, endMs: 4500, source: 'script' }]);
       const with503 = load.filter((s) => (s.failuresByReason.status_503 ?? 0) > 0).map((s) => s.t);
@@ -97,8 +99,8 @@ describe('fixture target', () => {
       assert.ok(platform.length >= 4, `one platform second per second (${platform.length})`);
       assert.ok(platform.some((s) => s.desiredReplicas === 3 && s.readyReplicas === 2), JSON.stringify(platform));
       assert.ok(platform.some((s) => s.desiredReplicas === 3 && s.readyReplicas === 0), 'ready replicas are 0 while a fault window is open');
-      assert.ok(events.some((e) => e.kind === 'replica-started' && e.subject === 'fixture-3'));
-      assert.ok(events.some((e) => e.kind === 'replica-ready' && e.subject === 'fixture-3'));
+      assert.ok(events.some((e) => e.kind === 'replica-started' && e.subject === 'fixture-3'), JSON.stringify(events));
+      assert.ok(events.some((e) => e.kind === 'replica-ready' && e.subject === 'fixture-3'), JSON.stringify(events));
     } finally {
       await t.teardown({ fast: false });
       rmSync(out, { recursive: true, force: true });

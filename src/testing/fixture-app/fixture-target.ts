@@ -90,10 +90,14 @@ export class FixtureTarget implements Target {
         }
         const app = this.app();
         this.config = await app.scale(n);
+        const deadline = performance.now() + this.config.replicaStartupMs + 30_000;
         for (;;) {
           if (signal.aborted) throw new HarnessError(`fixture target ${this.name}: scaling to ${n} must finish (got aborted)`, { code: 'interrupted' });
           const s = await app.state();
           if (s.desiredReplicas === n && (s.readyReplicas === n || s.fault !== null)) return;
+          if (performance.now() > deadline) {
+            throw new HarnessError(`fixture target ${this.name}: ${n} replicas must be ready within ${this.config.replicaStartupMs + 30_000} ms (got ${s.readyReplicas} of ${s.desiredReplicas})`, { code: 'internal' });
+          }
           await sleep(20);
         }
       },
