@@ -215,6 +215,7 @@ describe('fixture app', () => {
       assert.equal(s.requests, 40);
       assert.equal(s.connections.accepted, 4);
       assert.deepEqual(s.connections.requestsPerConnection, { mean: 10, min: 10, max: 10 });
+      assert.equal(s.connectionsUsed, 4, 'the same from the log');
     } finally {
       await keep.close();
     }
@@ -227,6 +228,7 @@ describe('fixture app', () => {
     const s = await app.stats();
     assert.equal(s.connections.accepted, 12);
     assert.equal(s.connections.withRequests, 12);
+    assert.equal(s.connectionsUsed, 12);
     assert.deepEqual(s.connections.requestsPerConnection, { mean: 1, min: 1, max: 1 });
   });
 });

@@ -76,6 +76,14 @@ describe('ground truth', () => {
     assert.equal(warm.toS, null);
   });
 
+  it('connections used by the window\'s requests, and requests per connection', () => {
+    const log = [entry(-100, -50, 200, { connection: 1 }), entry(100, 150, 200, { connection: 2 }), entry(200, 250, 200, { connection: 2 }), entry(300, 350, 503, { connection: 3 })];
+    const s = summarize(log);
+    assert.equal(s.connectionsUsed, 2, 'the warm-up connection is outside the window');
+    assert.deepEqual(s.requestsPerConnection, { mean: 1.5, min: 1, max: 2 });
+    assert.deepEqual(summarize([]).requestsPerConnection, { mean: null, min: null, max: null });
+  });
+
   it('connections: requests per connection over the ones that carried any', () => {
     assert.deepEqual(connectionsOf(5, 2, [10, 10, 0, 4, 6]), { accepted: 5, open: 2, withRequests: 4, requestsPerConnection: { mean: 7.5, min: 4, max: 10 } });
     assert.deepEqual(connectionsOf(0, 0, []), { accepted: 0, open: 0, withRequests: 0, requestsPerConnection: { mean: null, min: null, max: null } });

@@ -41,6 +41,9 @@ export interface TruthSummary {
   byStatus: Record<string, number>;
   /** answered requests per replica */
   servedBy: Record<string, number>;
+  /** distinct TCP connections that carried the window's requests, and requests per connection (the window's only) */
+  connectionsUsed: number;
+  requestsPerConnection: { mean: number | null; min: number | null; max: number | null };
   perSecond: TruthSecond[];
   /** arrival → answer written, server side (queue + service), answered requests */
   latency: TruthLatency;
@@ -90,6 +93,7 @@ export function summarize(log: readonly FixtureLogEntry[], fromS = 0, toS = Infi
   const byOutcome: Partial<Record<FixtureOutcome, number>> = {};
   const byStatus: Record<string, number> = {};
   const servedBy: Record<string, number> = {};
+  const perConnection = new Map<number, number>();
   const answered: number[] = [];
   const ok: number[] = [];
   for (const e of log) {
@@ -104,6 +108,7 @@ export function summarize(log: readonly FixtureLogEntry[], fromS = 0, toS = Infi
     if (isSuccess(e.status)) s.succeeded++;
     else if (e.outcome !== 'pending') s.failed++;
     byOutcome[e.outcome] = (byOutcome[e.outcome] ?? 0) + 1;
+    perConnection.set(e.connection, (perConnection.get(e.connection) ?? 0) + 1);
     byStatus[String(e.status)] = (byStatus[String(e.status)] ?? 0) + 1;
     if (e.status > 0 && e.endMs !== null) {
       answered.push(e.endMs - e.atMs);
@@ -139,6 +144,8 @@ export function summarize(log: readonly FixtureLogEntry[], fromS = 0, toS = Infi
     byOutcome,
     byStatus,
     servedBy,
+    connectionsUsed: perConnection.size,
+    requestsPerConnection: spreadOf([...perConnection.values()]),
     perSecond,
     latency: latencyOf(answered),
     okLatency: latencyOf(ok),
@@ -160,17 +167,18 @@ export interface TruthConnections {
   requestsPerConnection: { mean: number | null; min: number | null; max: number | null };
 }
 
+/** Mean, min and max of counts (null when none). */
+function spreadOf(counts: readonly number[]): { mean: number | null; min: number | null; max: number | null } {
+  if (counts.length === 0) return { mean: null, min: null, max: null };
+  return {
+    mean: counts.reduce((s, x) => s + x, 0) / counts.length,
+    min: counts.reduce((m, x) => Math.min(m, x), Infinity),
+    max: counts.reduce((m, x) => Math.max(m, x), 0),
+  };
+}
+
 /** Connection figures from per-connection request counts. */
 export function connectionsOf(accepted: number, open: number, requestCounts: readonly number[]): TruthConnections {
   const used = requestCounts.filter((n) => n > 0);
-  return {
-    accepted,
-    open,
-    withRequests: used.length,
-    requestsPerConnection: {
-      mean: used.length === 0 ? null : used.reduce((s, x) => s + x, 0) / used.length,
-      min: used.length === 0 ? null : used.reduce((m, x) => Math.min(m, x), Infinity),
-      max: used.length === 0 ? null : used.reduce((m, x) => Math.max(m, x), 0),
-    },
-  };
+  return { accepted, open, withRequests: used.length, requestsPerConnection: spreadOf(used) };
 }
