@@ -112,6 +112,7 @@ describe('runScenario on fakes', () => {
     const auto = fakeRun({ targets: 'auto', target: { compose: { usability: unusable }, 'local-k8s': { usability: unusable }, kind: { usability: unusable }, minikube: { usability: unusable }, kubernetes: { usability: unusable } } });
     const { record } = await auto.run();
     assert.deepEqual(record.targets.map((t) => [t.name, t.status]), [['compose', 'skipped'], ['local-k8s', 'skipped'], ['kind', 'skipped'], ['minikube', 'skipped'], ['kubernetes', 'skipped'], ['local', 'completed']], '--target auto skips what cannot run here');
+    assert.ok(record.targets.filter((t) => t.status === 'skipped').every((t) => t.requestedBy === 'auto' && t.error === 'not installed here'));
     assert.equal(auto.events.filter((e) => e.kind === 'target-skipped').length, 5);
     const cases: Array<[string, ReturnType<typeof fakeRun>, RegExp, number]> = [
       ['unusable', fakeRun({ target: { local: { usability: { usable: false, reason: 'no node', hint: 'install node' } } } }), /--target local: must be usable here \(got: no node\)/, 4],
