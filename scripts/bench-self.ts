@@ -151,7 +151,7 @@ async function runPart(part: string): Promise<void> {
       outRoot: mkdtempSync(join(tmpdir(), 'capbench-bench-')),
       targetOptions: {},
       interrupt: new Interrupt(),
-      log: () => {},
+      onProgress: () => {},
       command: ['bench:self'],
       skipWarmUp: true,
     });

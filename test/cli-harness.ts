@@ -12,7 +12,8 @@ export interface CliResult {
   err: string;
 }
 
-export async function cli(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; interrupt?: Interrupt } = {}): Promise<CliResult> {
+/** `io`: test seams of `run` (fake targets, driver, time source) — see Io in src/cli/program.ts. */
+export async function cli(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; interrupt?: Interrupt; io?: Partial<Pick<Io, 'createTarget' | 'driver' | 'time'>> } = {}): Promise<CliResult> {
   let out = '';
   let err = '';
   const io: Io = {
@@ -23,6 +24,7 @@ export async function cli(args: string[], o: { cwd?: string; env?: NodeJS.Proces
     installSignalHandlers: false,
     exitCode: undefined,
     ...(o.interrupt ? { interrupt: o.interrupt } : {}),
+    ...o.io,
   };
   const code = await main(args, io);
   return { code, out, err };

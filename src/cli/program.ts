@@ -2,11 +2,14 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scenarioNames, type ScenarioName } from '../../scenarios/lib/index.ts';
+import type { LoadDriver } from '../load/driver.ts';
 import { selectDriver, driverChoices } from '../load/select-driver.ts';
-import { ExitCode, HarnessError, unknownName } from '../model/index.ts';
+import { ExitCode, HarnessError, unknownName, type TimeSource } from '../model/index.ts';
 import { harnessVersion } from '../run/machine.ts';
 import { Interrupt } from '../run/interrupt.ts';
-import { runScenario, type RunOutcome } from '../run/run.ts';
+import { runScenario, type RunOutcome, type TargetFactory } from '../run/run.ts';
+import { ProgressPrinter } from './progress.ts';
+import { installSignals } from './signals.ts';
 import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import { createTarget, parseTargetList, targetNames, type TargetName } from '../targets/registry.ts';
 
@@ -22,6 +25,12 @@ export interface Io {
   exitCode: number | undefined;
   /** tests may pass an Interrupt to simulate Ctrl-C */
   interrupt?: Interrupt;
+  /** tests: make `run`'s targets (default: the target registry) */
+  createTarget?: TargetFactory;
+  /** tests: `run`'s load driver, instead of the one --driver selects */
+  driver?: LoadDriver;
+  /** tests: the time source of `run`'s clocks (default real time) */
+  time?: TimeSource;
 }
 
 /**
@@ -87,10 +96,11 @@ export function buildProgram(io: Io): Command {
       // the one SLO: time to recover, k6 thresholds, charts and verdict all use it
       const sloConfig = await checkRunFlags(scenario, flags, io);
       const interrupt = io.interrupt ?? new Interrupt();
-      const detach = io.installSignalHandlers ? installSignals(interrupt, io) : () => {};
+      const detach = io.installSignalHandlers ? installSignals(interrupt, io.err) : () => {};
       try {
         const log = (l: string): void => io.out(l + '\n');
-        const driver = await selectDriver(flags.driver, { harnessVersion: harnessVersion(), env: io.env, log });
+        const progress = new ProgressPrinter(log);
+        const driver = io.driver ?? (await selectDriver(flags.driver, { harnessVersion: harnessVersion(), env: io.env, log }));
         const scenarios: ScenarioName[] = scenario === 'all' ? scenarioNames : [scenario as ScenarioName];
         const outcomes: RunOutcome[] = [];
         for (const s of scenarios) {
@@ -113,9 +123,11 @@ export function buildProgram(io: Io): Command {
                 ...(flags.allowDestructive ? { allowDestructive: true } : {}),
               },
               interrupt,
-              log,
+              onProgress: progress.on,
               command: ['capbench', 'run', scenario, ...process.argv.slice(4)],
               ...(flags.warmup === false ? { skipWarmUp: true } : {}),
+              ...(io.createTarget ? { createTarget: io.createTarget } : {}),
+              ...(io.time ? { time: io.time } : {}),
             }),
           );
         }
@@ -299,21 +311,4 @@ async function renderReportLazy(dirs: string[], flags: { slo: SloConfig; out?: s
     ...(flags.failOnGates ? { failOnGates: true } : {}),
     log,
   });
-}
-
-function installSignals(interrupt: Interrupt, io: Io): () => void {
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (interrupt.interrupted) {
-      io.err(`\ncapbench: ${sig} again — faster teardown (nodes are still restored)\n`);
-    } else {
-      io.err(`\ncapbench: ${sig} — stopping load, recovering faults, tearing down, saving the partial run (again for a faster teardown)\n`);
-    }
-    interrupt.trigger(`interrupted by ${sig}`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
 }

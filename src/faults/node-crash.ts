@@ -21,7 +21,8 @@ export const nodeCrash: Fault = {
     const victim = pickVictim(workers);
     if (victim === null) throw new Error(`node-crash: ${ctx.targetName} has no worker node to crash`);
     const startMs = ctx.nowMs();
-    ctx.log(`${ctx.targetName}: crashing node ${victim} (${workers.find((w) => w.name === victim)?.appReplicas ?? 0} app replicas on it)`);
+    const replicas = workers.find((w) => w.name === victim)?.appReplicas ?? 0;
+    ctx.notify({ kind: 'applied', fault: 'node-crash', subject: victim, atMs: startMs, summary: `crashing node ${victim} (${replicas} app replicas on it)` });
     ctx.event({ atMs: startMs, kind: 'fault-apply', subject: victim, detail: 'node-crash' });
     await nodes.crash(victim);
     return { kind: 'node-crash', startMs, subject: victim, detail: `workers: ${workers.map((w) => `${w.name}=${w.appReplicas}`).join(' ')}` };
@@ -34,7 +35,14 @@ export const nodeCrash: Fault = {
     if (w.endMs === undefined) {
       w.endMs = ctx.nowMs();
       ctx.event({ atMs: w.endMs, kind: 'fault-recover', subject: w.subject, detail: 'node restored' });
-      ctx.log(`${ctx.targetName}: node ${w.subject} restored`);
+      ctx.notify({ kind: 'ended', fault: 'node-crash', subject: w.subject, atMs: w.endMs, summary: `node ${w.subject} restored` });
     }
+  },
+  notesBefore(caps: TargetCapabilities): string[] {
+    const delayS = caps.nodes?.rebootDelayS;
+    return delayS === undefined ? [] : [`host crash: the host comes back ${delayS} s after the crash (configurable with --reboot-delay)`];
+  },
+  notesAfter(w: FaultWindow): string[] {
+    return [`node ${w.subject} ${w.endMs === undefined ? 'was NOT restored — run `npx capbench cleanup`' : 'was restored'}`];
   },
 };

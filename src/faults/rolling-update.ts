@@ -15,7 +15,7 @@ export const rollingUpdate: Fault = {
     const w = ctx.caps.workloads!;
     const version = 'v2';
     const startMs = ctx.nowMs();
-    ctx.log(`${ctx.targetName}: rolling out ${version}`);
+    ctx.notify({ kind: 'applied', fault: 'rolling-update', subject: 'app', atMs: startMs, summary: `rolling out ${version}` });
     ctx.event({ atMs: startMs, kind: 'rollout-start', subject: 'app', detail: version });
     await w.rollOut(version);
     const window: FaultWindow = { kind: 'rolling-update', startMs, subject: 'app', detail: `v1 → ${version}` };
@@ -24,9 +24,9 @@ export const rollingUpdate: Fault = {
       () => {
         window.endMs = ctx.nowMs();
         ctx.event({ atMs: window.endMs, kind: 'rollout-finish', subject: 'app', detail: version });
-        ctx.log(`${ctx.targetName}: rollout to ${version} finished after ${((window.endMs - startMs) / 1000).toFixed(1)} s`);
+        ctx.notify({ kind: 'ended', fault: 'rolling-update', subject: 'app', atMs: window.endMs, summary: `rollout to ${version} finished after ${((window.endMs - startMs) / 1000).toFixed(1)} s` });
       },
-      (e: Error) => ctx.log(`${ctx.targetName}: rollout to ${version} did not finish: ${e.message}`),
+      (e: Error) => ctx.notify({ kind: 'failed', fault: 'rolling-update', subject: 'app', atMs: ctx.nowMs(), summary: `rollout to ${version} did not finish: ${e.message}` }),
     );
     return window;
   },
@@ -35,5 +35,11 @@ export const rollingUpdate: Fault = {
   },
   async recover(): Promise<void> {
     // nothing to undo: the new version stays; teardown removes the app
+  },
+  notesBefore(): string[] {
+    return [];
+  },
+  notesAfter(): string[] {
+    return [];
   },
 };

@@ -15,8 +15,15 @@ export function harnessVersion(): string {
   return pkg.version;
 }
 
-/** harness version plus the git commit when run from a checkout */
-export async function harnessVersions(): Promise<Record<string, string>> {
+let versions: Promise<Record<string, string>> | undefined;
+
+/** harness version plus the git commit when run from a checkout (asked once per process) */
+export function harnessVersions(): Promise<Record<string, string>> {
+  versions ??= readHarnessVersions();
+  return versions.then((v) => ({ ...v }));
+}
+
+async function readHarnessVersions(): Promise<Record<string, string>> {
   const out: Record<string, string> = { capbench: harnessVersion(), node: process.version };
   try {
     const { stdout } = await pexec('git', ['rev-parse', '--short', 'HEAD'], { cwd: new URL('../..', import.meta.url).pathname, timeout: 3000 });

@@ -1,41 +1,52 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { durationS, type Profile, type Slo } from '../../scenarios/lib/index.ts';
-import { faults as faultRegistry, type FaultContext } from '../faults/index.ts';
-import type { DriverName, LoadDriver } from '../load/driver.ts';
-import { computeFigures, windowFigures } from '../measure/figures.ts';
-import { HarnessError, RUN_SCHEMA_VERSION, type FaultWindow, type LoadSecond, type PlatformSecond, type RunRecord, type TargetRun } from '../model/index.ts';
-import { loadPlan, type LoadPlan } from '../scenario/load-profile.ts';
+import { durationS, type LoadModel, type Slo } from '../../scenarios/lib/index.ts';
+import type { LoadDriver } from '../load/driver.ts';
 import { timelineCsv, timelineRows } from '../measure/timeline-rows.ts';
+import { realTime, type HarnessError, type RunRecord, type TimeSource } from '../model/index.ts';
+import { loadPlan } from '../scenario/load-profile.ts';
 import { releaseLease, takeLease } from '../store/run-lease.ts';
-import { SeriesWriter, readRun, writeRunRecord } from '../store/run-store.ts';
-import { createTarget, parseTargetList, type TargetOptions } from '../targets/registry.ts';
-import type { Target } from '../targets/target.ts';
-import { Clock } from '../model/clock.ts';
-import { Interrupt } from './interrupt.ts';
-import { harnessVersions, machineInfo } from './machine.ts';
-import { TeardownStack } from './teardown-stack.ts';
+import { readRun, writeRunRecord } from '../store/run-store.ts';
+import { createTarget, type TargetOptions } from '../targets/registry.ts';
+import type { Interrupt } from './interrupt.ts';
+import { legsOf, type Leg } from './legs.ts';
+import { prepareTargets, type TargetFactory } from './prepare-targets.ts';
+import type { RunListener } from './progress-events.ts';
+import { runLeg, type LegContext } from './run-leg.ts';
+import { finishRunRecord, newRunId, newRunRecord } from './run-record.ts';
+
+export { newRunId } from './run-record.ts';
+export type { RunListener, RunProgressEvent } from './progress-events.ts';
+export type { TargetFactory } from './prepare-targets.ts';
 
 export interface RunOptions {
+  /** scenario name (spike, node-crash, rolling-update) */
   scenario: string;
+  /** the ~3-minute profile instead of the ~30-minute one */
   quick: boolean;
+  /** scale every duration of the profile (default 1) */
   timeScale?: number;
-  /** `local,compose` or `auto` */
+  /** `local,compose` or `auto` (every usable target, unusable ones skipped) */
   targets: string;
   driver: LoadDriver;
-  model: 'closed' | 'open';
+  model: LoadModel;
   /** root for run directories (default reports/) */
   outRoot: string;
   targetOptions: TargetOptions;
+  /** Ctrl-C: first = graceful stop, second = faster teardown (nodes are still restored) */
   interrupt: Interrupt;
-  log: (line: string) => void;
+  /** progress as it happens (the CLI prints it); called inline, must not throw */
+  onProgress: RunListener;
+  /** the exact command line, recorded in run.json */
   command: string[];
   /** skip warm-up (tests) */
   skipWarmUp?: boolean;
   /** the run's SLO (time to recover, k6 thresholds); default the profile's */
   slo?: Slo;
+  /** how targets are made (default: the target registry; tests pass fakes) */
+  createTarget?: TargetFactory;
+  /** time source of every leg's clock (default real time; tests pass src/testing/fake-clock.ts) */
+  time?: TimeSource;
 }
 
 export interface RunOutcome {
@@ -45,238 +56,46 @@ export interface RunOutcome {
   firstError: HarnessError | Error | null;
 }
 
-export function newRunId(scenario: string, now = new Date()): string {
-  const ts = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-  return `${ts}-${scenario}-${randomBytes(2).toString('hex')}`;
-}
-
-/** Prints one progress line about every 10 s of load. */
-class Progress {
-  private lastPrint = -1;
-  private window: LoadSecond[] = [];
-  ready: PlatformSecond | null = null;
-  constructor(private readonly target: string, private readonly totalS: number, private readonly log: (l: string) => void) {}
-  second(s: LoadSecond): void {
-    this.window.push(s);
-    if (s.t - this.lastPrint >= 10 || s.t === this.totalS - 1) {
-      const w = this.window;
-      this.window = [];
-      this.lastPrint = s.t;
-      const f = windowFigures(w, 'progress', w[0]!.t, s.t + 1);
-      const req = f.requests;
-      const fail = f.failures;
-      const span = Math.max(1, w.length);
-      const replicas = this.ready ? ` · ready ${this.ready.readyReplicas ?? '?'}/${this.ready.desiredReplicas ?? this.ready.hpaDesiredReplicas ?? '?'}` : '';
-      this.log(
-        `[${this.target}] ${String(s.t + 1).padStart(4)}/${this.totalS} s · ${String(s.vus).padStart(3)} VUs · ${(req / span).toFixed(0).padStart(4)} req/s · p95 ${f.p95Ms === null ? '-' : f.p95Ms.toFixed(0)} ms · errors ${req === 0 ? '0.0' : ((100 * fail) / req).toFixed(1)} %${replicas}`,
-      );
-    }
-  }
-}
-
 /**
- * The orchestrator: for each target in turn — probe, deploy, warm up, load + samplers on
- * one clock, faults on schedule, stop, tear down — saving series as they arrive so a run
- * interrupted at any point is still on disk and reportable.
+ * The orchestrator: check every target, then run the legs (each target in turn: deploy,
+ * warm up, load + samplers + faults on one clock, tear down), saving series as they arrive
+ * so a run interrupted at any point is still on disk and reportable.
  */
 export async function runScenario(o: RunOptions): Promise<RunOutcome> {
   const plan = loadPlan(o.scenario, { quick: o.quick, model: o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }), ...(o.slo === undefined ? {} : { slo: o.slo }) });
-  const profile = plan.profile;
-  const { names, auto } = parseTargetList(o.targets);
-  const faultDefs = profile.faults.map((f) => faultRegistry[f.kind]);
+  const { targets, skipped } = await prepareTargets(o.targets, plan.profile.faults, { create: o.createTarget ?? createTarget, targetOptions: o.targetOptions, emit: o.onProgress });
+  const time = o.time ?? realTime;
 
-  // everything is checked before anything starts: usability, capabilities, leftovers
-  const targets: Target[] = [];
-  const skipped: TargetRun[] = [];
-  for (const name of names) {
-    const t = await createTarget(name, o.targetOptions);
-    const u = await t.probe();
-    if (!u.usable) {
-      if (!auto) throw new HarnessError(`--target ${name}: must be usable here (got: ${u.reason})`, { code: 'missingEnvironment', ...(u.hint ? { hint: u.hint } : {}) });
-      o.log(`skipping ${name}: ${u.reason}`);
-      skipped.push({ name, kind: t.kind, status: 'skipped', requestedBy: auto ? 'auto' : 'name', error: u.reason, description: {}, versions: {}, faults: [], notes: [] });
-      continue;
-    }
-    for (const f of faultDefs) f.check(t.capabilities(), name);
-    const left = await t.leftovers();
-    if (left.length > 0) {
-      throw new HarnessError(`${name}: must be clean before a run (got leftovers of an earlier run: ${left.join('; ')})`, {
-        code: 'missingEnvironment',
-        hint: 'run `npx capbench cleanup` to restore nodes and remove them',
-      });
-    }
-    targets.push(t);
-  }
-  if (targets.length === 0) throw new HarnessError(`--target ${o.targets}: no target is usable here`, { code: 'missingEnvironment', hint: 'run `npx capbench targets` to see why' });
-
-  const runId = newRunId(profile.scenario);
+  const runId = newRunId(plan.scenario, new Date(time.epochMs()));
   const runDir = resolve(o.outRoot, runId);
   mkdirSync(runDir, { recursive: true });
   takeLease(runId);
   try {
-    return await runTargets(o, plan, runId, runDir, targets, skipped);
+    const record = await newRunRecord({ runId, plan, driver: o.driver, skipped, command: o.command, startedAt: new Date(time.epochMs()) });
+    writeRunRecord(runDir, record);
+    o.onProgress({ kind: 'run-start', runId, runDir, scenario: plan.scenario, variant: plan.variant, timeScale: plan.timeScale, loadS: durationS(plan.profile), driver: o.driver.name, model: plan.model });
+    const ctx: LegContext = { plan, runId, runDir, driver: o.driver, interrupt: o.interrupt, emit: o.onProgress, time, skipWarmUp: o.skipWarmUp === true };
+    const firstError = await runLegs(legsOf(targets), ctx, record);
+    finishRunRecord(record, { interruptedBy: o.interrupt.interrupted ? o.interrupt.reason : null, firstError, endedAt: new Date(time.epochMs()) });
+    writeRunRecord(runDir, record);
+    writeFileSync(join(runDir, 'timeline.csv'), timelineCsv(timelineRows(readRun(runDir))));
+    o.onProgress({ kind: 'run-end', runDir, status: record.status });
+    return { runDir, record, firstError };
   } finally {
     releaseLease(runId);
   }
 }
 
-async function runTargets(o: RunOptions, plan: LoadPlan, runId: string, runDir: string, targets: Target[], skipped: TargetRun[]): Promise<RunOutcome> {
-  const profile = plan.profile;
-  const record: RunRecord = {
-    schema: RUN_SCHEMA_VERSION,
-    runId,
-    scenario: profile.scenario,
-    variant: profile.variant,
-    model: o.model,
-    driver: o.driver.name as DriverName,
-    timeScale: o.timeScale ?? 1,
-    profile,
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    machine: machineInfo(),
-    versions: { ...(await harnessVersions()), driver: await o.driver.version() },
-    targets: [...skipped],
-    command: o.command,
-  };
-  writeRunRecord(runDir, record);
-  o.log(`run ${runId}: ${profile.scenario} (${profile.variant}${record.timeScale !== 1 ? `, time × ${record.timeScale}` : ''}), ${durationS(profile)} s of load per target, driver ${o.driver.name}, ${o.model} model → ${runDir}`);
-
+/** Legs in order until one is interrupted; run.json rewritten after each. Returns the first failure. */
+async function runLegs(legs: readonly Leg[], ctx: LegContext, record: RunRecord): Promise<Error | null> {
   let firstError: Error | null = null;
-  for (const target of targets) {
-    if (o.interrupt.interrupted) break;
-    const tr = await runOneTarget(target, plan, runId, runDir, o);
-    record.targets.push(tr.run);
-    if (tr.error && !firstError) firstError = tr.error;
-    writeRunRecord(runDir, record);
+  for (const [index, leg] of legs.entries()) {
+    if (ctx.interrupt.interrupted) break;
+    ctx.emit({ kind: 'leg-start', target: leg.key, repetition: leg.repetition, index, count: legs.length });
+    const { run, error } = await runLeg(leg, ctx);
+    record.targets.push(run);
+    firstError ??= error;
+    writeRunRecord(ctx.runDir, record);
   }
-  record.status = o.interrupt.interrupted ? 'interrupted' : record.targets.some((t) => t.status === 'failed') ? 'failed' : 'completed';
-  if (o.interrupt.reason) record.reason = o.interrupt.reason;
-  else if (firstError) record.reason = firstError.message;
-  record.endedAt = new Date().toISOString();
-  writeRunRecord(runDir, record);
-  writeFileSync(join(runDir, 'timeline.csv'), timelineCsv(timelineRows(readRun(runDir))));
-  return { runDir, record, firstError };
-}
-
-async function runOneTarget(target: Target, plan: LoadPlan, runId: string, runDir: string, o: RunOptions): Promise<{ run: TargetRun; error: Error | null }> {
-  const profile = plan.profile;
-  const log = o.log;
-  const run: TargetRun = { name: target.name, kind: target.kind, status: 'completed', description: {}, versions: {}, faults: [], notes: [] };
-  const writer = new SeriesWriter(runDir, target.name);
-  const stack = new TeardownStack();
-  const clock = new Clock();
-  const load: LoadSecond[] = [];
-  const platform = new Map<number, PlatformSecond>();
-  const progress = new Progress(target.name, durationS(profile), log);
-  const windows: FaultWindow[] = [];
-  const faultCtrl = new AbortController();
-  let error: Error | null = null;
-  const onAbort = (): void => faultCtrl.abort();
-  o.interrupt.signal.addEventListener('abort', onAbort);
-
-  try {
-    stack.push(`${target.name} teardown`, async (fast) => {
-      log(`${target.name}: tearing down${fast ? ' (fast)' : ''}`);
-      await target.teardown({ fast });
-    });
-    log(`${target.name}: deploying`);
-    const t0 = performance.now();
-    await target.deploy({ runId, appVersion: 'v1', hpa: profile.hpa, onProgress: log, signal: o.interrupt.signal });
-    log(`${target.name}: ready at ${target.baseUrl()} after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    run.baseUrl = target.baseUrl();
-    run.description = target.describe();
-    run.versions = await target.versions();
-    if (target.capabilities().nodes?.rebootDelayS !== undefined && profile.faults.some((f) => f.kind === 'node-crash')) {
-      run.notes.push(`host crash: the host comes back ${target.capabilities().nodes!.rebootDelayS} s after the crash (configurable with --reboot-delay)`);
-    }
-
-    const sampler = target.sampler();
-    await sampler.start(clock, {
-      second: (s) => {
-        if (s.t < 0 || platform.has(s.t)) return;
-        platform.set(s.t, s);
-        progress.ready = s;
-        writer.platform(s);
-      },
-      event: (e) => writer.event(e),
-    });
-    stack.push(`${target.name} sampler`, () => sampler.stop());
-
-    if (!o.skipWarmUp && profile.warmupS > 0 && !o.interrupt.interrupted) {
-      log(`${target.name}: warming up for ${profile.warmupS} s with ${profile.warmupVUs} VUs (not measured)`);
-      await o.driver.warmUp({ plan, baseUrl: target.baseUrl(), signal: o.interrupt.signal });
-    }
-    if (o.interrupt.interrupted) throw new HarnessError('interrupted before load started', { code: 'interrupted' });
-
-    // faults on the run clock, recovered on schedule and again at teardown whatever happens
-    const ctx: FaultContext = {
-      caps: target.capabilities(),
-      targetName: target.name,
-      nowMs: () => clock.nowMs(),
-      event: (e) => writer.event(e),
-      log,
-      signal: faultCtrl.signal,
-    };
-    const faultTasks = profile.faults.map(async (sched) => {
-      const fault = faultRegistry[sched.kind];
-      while (!faultCtrl.signal.aborted && (!clock.started || clock.nowMs() < sched.atS * 1000)) await sleep(50);
-      if (faultCtrl.signal.aborted) return;
-      const w = await fault.apply(ctx, sched);
-      windows.push(w);
-      run.faults = windows;
-      stack.push(`${target.name} ${sched.kind} recover`, async () => {
-        await fault.recover(ctx, w);
-      });
-      const after = fault.recoverAfterS(ctx, sched);
-      if (after === null) return;
-      const due = w.startMs + after * 1000;
-      while (!faultCtrl.signal.aborted && clock.nowMs() < due) await sleep(100);
-      if (faultCtrl.signal.aborted) return;
-      await fault.recover(ctx, w);
-    });
-    const faultsDone = Promise.allSettled(faultTasks);
-
-    log(`${target.name}: load starts (${profile.scenario}, ${durationS(profile)} s)`);
-    const res = await o.driver.run({
-      plan,
-      baseUrl: target.baseUrl(),
-      clock,
-      signal: o.interrupt.signal,
-      onSecond: (s) => {
-        load.push(s);
-        writer.load(s);
-        progress.second(s);
-      },
-      outDir: join(writer.dir, 'driver'),
-    });
-    run.loadStartedAt = new Date(clock.epochAtStart() ?? Date.now()).toISOString();
-    run.durationS = res.durationS;
-    for (const w of res.warnings) run.notes.push(w);
-    if (res.interrupted) run.status = 'interrupted';
-    faultCtrl.abort();
-    for (const r of await faultsDone) {
-      if (r.status === 'rejected') throw r.reason;
-    }
-  } catch (e) {
-    faultCtrl.abort();
-    const err = e instanceof Error ? e : new Error(String(e));
-    if (o.interrupt.interrupted) {
-      run.status = 'interrupted';
-    } else {
-      run.status = 'failed';
-      run.error = err.message;
-      error = err;
-      log(`${target.name}: failed: ${err.message}`);
-    }
-  } finally {
-    o.interrupt.signal.removeEventListener('abort', onAbort);
-    const errs = await stack.unwind(() => o.interrupt.fast, log);
-    if (errs.length > 0) run.notes.push(...errs.map((e) => `teardown: ${e.message}`));
-    for (const w of windows) {
-      if (w.kind === 'node-crash') run.notes.push(`node ${w.subject} ${w.endMs === undefined ? 'was NOT restored — run `capbench cleanup`' : 'was restored'}`);
-    }
-  }
-  run.faults = windows;
-  run.figures = computeFigures({ load, platform: [...platform.values()].sort((a, b) => a.t - b.t), faults: windows, windows: profile.windows, slo: profile.slo });
-  return { run, error };
+  return firstError;
 }

@@ -1,0 +1,34 @@
+import type { LoadModel, Variant } from '../../scenarios/lib/index.ts';
+import type { FaultNotice } from '../faults/index.ts';
+import type { DriverName } from '../load/driver.ts';
+import type { LoadSecond, PlatformSecond, RunStatus, TargetRunStatus } from '../model/index.ts';
+
+/**
+ * What a run reports while it goes, to one listener (the CLI prints it with
+ * src/cli/progress.ts; tests collect it). `target` names the leg's target. Events come in
+ * order per leg; a listener must not throw and must not block (it is called inline).
+ */
+export type RunProgressEvent =
+  | { kind: 'run-start'; runId: string; runDir: string; scenario: string; variant: Variant; timeScale: number; loadS: number; driver: DriverName; model: LoadModel }
+  /** `--target auto` passed over a target that cannot run here */
+  | { kind: 'target-skipped'; target: string; reason: string }
+  /** a leg (target × repetition) begins; index counts from 0 */
+  | { kind: 'leg-start'; target: string; repetition: number; index: number; count: number }
+  | { kind: 'deploying'; target: string }
+  /** a line of the target's own deploy progress (compose pull, kubectl rollout, …) */
+  | { kind: 'deploy-progress'; target: string; line: string }
+  | { kind: 'ready'; target: string; baseUrl: string; afterMs: number }
+  | { kind: 'warm-up'; target: string; durationS: number; vus: number }
+  | { kind: 'load-start'; target: string; scenario: string; durationS: number }
+  /** every finished second of load, in order */
+  | { kind: 'load-second'; target: string; second: LoadSecond; totalS: number }
+  /** every platform second the sampler saw (t ≥ 0, once per second) */
+  | { kind: 'platform-second'; target: string; second: PlatformSecond }
+  | { kind: 'fault'; target: string; notice: FaultNotice }
+  | { kind: 'leg-failed'; target: string; message: string }
+  | { kind: 'teardown'; target: string; fast: boolean }
+  | { kind: 'teardown-step-failed'; target: string; step: string; message: string }
+  | { kind: 'leg-end'; target: string; status: TargetRunStatus }
+  | { kind: 'run-end'; runDir: string; status: RunStatus };
+
+export type RunListener = (e: RunProgressEvent) => void;
