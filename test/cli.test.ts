@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Interrupt } from '../src/run/interrupt.ts';
@@ -69,6 +69,17 @@ describe('capbench CLI, in process', () => {
     const corrupt = await cli(['report', empty]);
     assert.equal(corrupt.code, 3);
     assert.match(corrupt.err, /run\.json must be valid JSON/);
+  });
+
+  it('report: prints only the files written; a lost summary.md fails the command (exit 1), the rest is still written', async () => {
+    const out = tempDir();
+    mkdirSync(join(out, 'summary.md'));
+    const r = await cli(['report', 'test/fixtures/runs/spike-60s', '--out', out]);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /^report: .*index\.html$/m);
+    assert.doesNotMatch(r.out, /^summary: /m);
+    assert.match(r.err, /summary\.md must be written \(got .*\)\nhint: the run itself is saved/);
+    assert.ok(existsSync(join(out, 'index.html')));
   });
 
   it('unknown scenario and target list the valid names (exit 2)', async () => {

@@ -134,7 +134,7 @@ export function buildProgram(io: Io): Command {
         for (const oc of outcomes) io.out(`saved: ${oc.runDir} (${oc.record.status})\n`);
         if (flags.report && outcomes.length > 0) {
           const rep = await renderReportLazy(outcomes.map((o) => o.runDir), { slo: sloConfig, ...(flags.failOnGates ? { failOnGates: true } : {}) }, log);
-          io.out(`report: ${rep.htmlPath}\nsummary: ${rep.summaryMdPath}\n`);
+          printReportPaths(rep, io);
           if (rep.gatesFailed && flags.failOnGates) io.exitCode = ExitCode.gatesFailed;
         }
         if (interrupt.interrupted) {
@@ -161,7 +161,7 @@ export function buildProgram(io: Io): Command {
       if (flags.out !== undefined) checkOutDir('--out', flags.out, io);
       const opts = { ...flags, slo: loadSloFile(flags.slo === undefined ? undefined : resolve(io.cwd, flags.slo)), ...(flags.out === undefined ? {} : { out: resolve(io.cwd, flags.out) }) };
       const rep = await renderReportLazy(dirs.map((d) => resolve(io.cwd, d)), opts, (l) => io.out(l + '\n'), flags.baseline?.map((d) => resolve(io.cwd, d)));
-      io.out(`report: ${rep.htmlPath}\nsummary: ${rep.summaryMdPath}\n`);
+      printReportPaths(rep, io);
       if (rep.gatesFailed && flags.failOnGates) io.exitCode = ExitCode.gatesFailed;
     });
 
@@ -299,6 +299,24 @@ interface ReportResult {
   htmlPath: string;
   summaryMdPath: string;
   gatesFailed: boolean;
+  /** every file written */
+  written: string[];
+  failures: Array<{ writes: string; error?: HarnessError }>;
+}
+
+/**
+ * The paths of index.html and summary.md — only those written. A reporter that failed was
+ * logged by the report; when index.html or summary.md is among them the command fails
+ * (exit 1): the run is saved, its report is not. PNG charts alone may fail (no canvas).
+ */
+function printReportPaths(rep: ReportResult, io: Io): void {
+  if (rep.written.includes(rep.htmlPath)) io.out(`report: ${rep.htmlPath}\n`);
+  if (rep.written.includes(rep.summaryMdPath)) io.out(`summary: ${rep.summaryMdPath}\n`);
+  const lost = [rep.htmlPath, rep.summaryMdPath].filter((p) => !rep.written.includes(p));
+  if (lost.length > 0) {
+    const why = rep.failures.map((f) => `${f.writes}: ${f.error?.message.split('\n')[0] ?? 'failed'}`).join('; ');
+    throw new HarnessError(`report: ${lost.join(' and ')} must be written (got ${why || 'nothing written'})`, { code: 'internal', hint: 'the run itself is saved: fix the cause, then `npx capbench report <run dir>`' });
+  }
 }
 
 async function renderReportLazy(dirs: string[], flags: { slo: SloConfig; out?: string; failOnGates?: boolean; report?: boolean }, log: (l: string) => void, baselineDirs?: string[]): Promise<ReportResult> {
