@@ -2,7 +2,8 @@
  * `capbench run … --driver k6 --target local` end to end on real k6, every version
  * test/k6-kit.ts finds (on CI: v1.3.0 and v2.2.0), as a user runs it, time-scaled hard
  * (quick profiles × 0.03 ≈ 6–7 s of load each). Per version:
- *  - the quick spike: saved and reported; every request k6 wrote is on the timeline;
+ *  - the quick spike: saved and reported; every request k6 wrote is on the timeline, and in
+ *    the user's own output (--k6-out csv=k6.csv, the README's example);
  *  - a threshold failure (an SLO nobody meets): k6 exits 99, the run is still saved, reported
  *    and says so;
  *  - Ctrl-C mid-run, as a terminal sends it (SIGINT to the whole process group): capbench
@@ -103,7 +104,8 @@ describe('capbench run --driver k6 --target local (real k6)', { skip: skipK6 }, 
   for (const k6 of k6s) {
     describe(`k6 ${k6.tag}`, () => {
       it('quick spike: saved and reported; every request k6 wrote is on the timeline', async () => {
-        const r = await run(k6, ['run', 'spike', ...SCALE]);
+        // the README's example: a CSV output of the user's beside capbench's NDJSON
+        const r = await run(k6, ['run', 'spike', ...SCALE, '--k6-out', 'csv=k6.csv']);
         assert.equal(r.cli.code, 0, r.cli.err + r.cli.out);
         assert.match(r.cli.out, new RegExp(`driver: k6 \\(${k6.version.line.replace(/[()]/g, '\\$&')} at ${k6.path}, from K6_BIN\\)`));
         assert.equal(r.saved.record.status, 'completed');
@@ -112,6 +114,8 @@ describe('capbench run --driver k6 --target local (real k6)', { skip: skipK6 }, 
         const k = k6Requests(r.runDir);
         assert.ok(k.total > 100, `k6 made requests (${k.total})`);
         assert.deepEqual(timeline(r.saved), { requests: k.total, failures: k.failed });
+        const csv = readFileSync(join(r.runDir, 'targets/local/driver/k6.csv'), 'utf8').split('\n').filter((l) => l.startsWith('http_req_duration,'));
+        assert.equal(csv.length, k.total, '--k6-out csv=k6.csv: the CSV in the run\'s driver directory has every request too');
         assert.ok([0, 99].includes(r.k6['exitCode'] as number), `k6 exit ${String(r.k6['exitCode'])}`);
         assert.ok(t.durationS !== undefined && t.durationS >= 7, `about 7 s of load (got ${t.durationS})`);
         assert.ok(existsSync(join(r.runDir, 'report/index.html')));
