@@ -5,7 +5,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,9 @@ test('k6 that ignores SIGINT is SIGKILLed after the grace period; what it wrote 
   const seconds: LoadSecond[] = [];
   const outDir = path.join(dir, 'out');
   const running = driver.run({ plan, baseUrl: 'http://127.0.0.1:9', clock: new Clock(), signal: ac.signal, onSecond: (s) => seconds.push(s), outDir });
-  await new Promise((r) => setTimeout(r, 400));
+  // abort once the fake has written its lines (it ignores SIGINT from its first line on)
+  const ndjson = path.join(outDir, 'k6.ndjson');
+  for (let i = 0; i < 200 && !(await stat(ndjson).then((x) => x.size > 0, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
   const t = Date.now();
   ac.abort();
   const r = await running;
