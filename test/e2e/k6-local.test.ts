@@ -1,7 +1,7 @@
 /**
  * `capbench run … --driver k6 --target local` end to end on real k6, every version
  * test/k6-kit.ts finds (on CI: v1.3.0 and v2.2.0), as a user runs it, time-scaled hard
- * (quick profiles × 0.03 ≈ 6–7 s of load each). Per version:
+ * (quick profiles × 0.03 ≈ 6–7 s of load each; the rolling update × 0.1). Per version:
  *  - the quick spike: saved and reported; every request k6 wrote is on the timeline, and in
  *    the user's own output (--k6-out csv=k6.csv, the README's example);
  *  - a threshold failure (an SLO nobody meets): k6 exits 99, the run is still saved, reported
@@ -186,11 +186,14 @@ describe('capbench run --driver k6 --target local (real k6)', { skip: skipK6 }, 
       });
 
       it('rolling-update on local: v1 then v2, seen through k6\'s capbench_version counter', async () => {
-        const r = await run(k6, ['run', 'rolling-update', ...SCALE, '--no-report']);
+        // × 0.1 (16 s): the rollout (one replica after the other) must finish inside the run —
+        // at × 0.03 it may not, and the local target then leaks the replica it was starting
+        const r = await run(k6, ['run', 'rolling-update', '--quick', '--time-scale', '0.1', '--no-report']);
         assert.equal(r.cli.code, 0, r.cli.err + r.cli.out);
         const t = r.saved.record.targets[0]!;
         assert.equal(t.status, 'completed', t.error);
         assert.equal(t.faults[0]?.kind, 'rolling-update');
+        assert.ok(t.faults[0]?.endMs !== undefined, 'the rollout finished inside the run');
         const load = r.saved.series['local']!.load;
         const first = load.find((s) => Object.keys(s.versions).length > 0)!;
         const last = [...load].reverse().find((s) => Object.keys(s.versions).length > 0)!;
