@@ -4,7 +4,11 @@
  *     in a separate process (goal ≥ 15,000 req/s on 2 cores);
  *  2. builtin driver memory: 2,000 VUs waiting on slow responses (goal < 150 MB RSS);
  *  3. harness overhead while a run goes: CPU time per second of the harness process;
- *  4. report rendering of a 30-minute, 3 scenarios × 2 targets run (goal < 10 s, < 5 MB HTML).
+ *  4. report rendering of a 30-minute, 3 scenarios × 2 targets run (goal < 10 s, < 5 MB HTML);
+ *  5. the generators side by side (scripts/bench-generators.ts): wrk, real k6 1.x and 2.x and
+ *     the builtin driver against one loopback server, interleaved rounds — requests/s, CPU per
+ *     1,000 requests, peak RSS with 2,000 waiting VUs, and the ratios builtin ÷ k6, builtin ÷
+ *     wrk against their goals.
  */
 import { fork } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -82,7 +86,7 @@ function bundle(): string {
   const dir = fileURLToPath(new URL('../.tmp/bench/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   copyFileSync(SERVER, join(dir, 'bench-server.cjs'));
-  buildSync({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: join(dir, 'bench-self.mjs'), logLevel: 'error', external: ['./bench-report.ts'] });
+  buildSync({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: join(dir, 'bench-self.mjs'), logLevel: 'error', external: ['./bench-report.ts', './bench-generators.ts'] });
   bundled = join(dir, 'bench-self.mjs');
   return bundled;
 }
@@ -90,13 +94,74 @@ const HOW = process.argv.includes('--how') ? process.argv[process.argv.indexOf('
 
 async function main(): Promise<void> {
   const part = process.argv[process.argv.indexOf('--part') + 1];
+  if (part === 'gen-builtin') return genBuiltin();
   if (process.argv.includes('--part') && part) return runPart(part);
   const cpu = cpus();
   console.log(`machine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  // `npm run bench:self -- --generators` prints only the side-by-side of the generators
+  if (process.argv.includes('--generators')) return generators();
   for (const p of ['throughput', 'memory', 'overhead']) await inChild(p, 'bundle');
   await inChild('run-overhead', 'tsx');
   await inChild('memory', 'tsx');
   await inChild('report', 'tsx');
+  await generators();
+}
+
+/** The builtin driver as one generator process (run by `generators()` from the bundle): prints {"requests":n}. */
+async function genBuiltin(): Promise<void> {
+  const arg = (n: string): number => Number(process.argv[process.argv.indexOf(n) + 1]);
+  const r = await drive(profile(arg('--vus'), arg('--seconds'), 0), arg('--port'));
+  console.log(JSON.stringify({ requests: r.requests }));
+}
+
+const THROUGHPUT = { vus: 100, seconds: 8, rounds: 3 };
+const MEMORY = { vus: 2000, seconds: 10, rounds: 2 };
+
+async function generators(): Promise<void> {
+  const { interleaved, k6Generators, summarize, wrkGenerator } = await import('./bench-generators.ts');
+  const { execFileSync } = await import('node:child_process');
+  const builtin = {
+    name: 'builtin',
+    command: (vus: number, s: number, url: string) => [process.execPath, bundle(), '--part', 'gen-builtin', '--vus', String(vus), '--seconds', String(s), '--port', new URL(url).port],
+    requests: (out: string) => (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { requests: number }).requests,
+  };
+  const { gens: k6s, missing } = await k6Generators(process.env);
+  let hasWrk = true;
+  try { execFileSync('wrk', ['--version'], { stdio: 'ignore' }); } catch (e) { hasWrk = (e as { status?: number }).status !== undefined; }
+  const gens = [...(hasWrk ? [wrkGenerator] : []), ...k6s, builtin];
+  console.log(`generators side by side: ${gens.map((g) => g.name).join(', ')}${hasWrk ? '' : ' (wrk not installed: apt-get install -y wrk)'}${missing.length > 0 ? ` (k6 ${missing.join(', ')} not in the cache: bash scripts/setup/k6.sh)` : ''}`);
+  const rows: Record<string, { t?: ReturnType<typeof summarize>; m?: ReturnType<typeof summarize> }> = {};
+  for (const [what, cfg, delayMs] of [['throughput', THROUGHPUT, 0], ['memory', MEMORY, 2000]] as const) {
+    console.log(`${what}: ${cfg.vus} connections/VUs${delayMs > 0 ? ` waiting on ${delayMs / 1000} s responses` : ', no think time'}, ${cfg.seconds} s each, ${cfg.rounds} interleaved rounds`);
+    const srv = await startServer(delayMs);
+    try {
+      for (const row of await interleaved(gens, cfg.rounds, cfg.vus, cfg.seconds, `http://127.0.0.1:${srv.port}/`, (l) => console.log(l))) {
+        rows[row.name] = { ...rows[row.name], [what === 'throughput' ? 't' : 'm']: summarize(row, cfg.vus) };
+      }
+    } finally {
+      srv.stop();
+    }
+  }
+  console.log(`\n${'generator'.padEnd(11)}${'req/s'.padStart(9)}${'CPU ms/1000 req'.padStart(17)}${'req/s per core'.padStart(16)}${'peak RSS, 2000 VUs'.padStart(20)}${'RSS per VU'.padStart(12)}`);
+  for (const g of gens) {
+    const { t, m } = rows[g.name] ?? {};
+    console.log(`${g.name.padEnd(11)}${(t?.rps ?? NaN).toFixed(0).padStart(9)}${(t?.cpuMsPer1k ?? NaN).toFixed(1).padStart(17)}${(t?.rpsPerCore ?? NaN).toFixed(0).padStart(16)}${`${(m?.peakRssMB ?? NaN).toFixed(0)} MB`.padStart(20)}${`${(m?.rssPerVuKB ?? NaN).toFixed(0)} KB`.padStart(12)}`);
+  }
+  const b = rows['builtin'];
+  const ratio = (x: number, y: number): string => `${(x / y).toFixed(2)}×`;
+  const goal = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+  for (const k of k6s) {
+    const r = rows[k.name];
+    if (!b?.t || !b.m || !r?.t || !r.m) continue;
+    const perCore = b.t.rpsPerCore / r.t.rpsPerCore;
+    const mem = b.m.rssPerVuKB / r.m.rssPerVuKB;
+    console.log(`builtin ÷ ${k.name}: requests/s per core ${ratio(b.t.rpsPerCore, r.t.rpsPerCore)} (goal ≥ 3×: ${goal(perCore >= 3)}), requests/s ${ratio(b.t.rps, r.t.rps)}, memory per VU ${ratio(b.m.rssPerVuKB, r.m.rssPerVuKB)} (goal ≤ 0.10×: ${goal(mem <= 0.1)})`);
+  }
+  const w = rows['wrk'];
+  if (b?.t && w?.t) {
+    console.log(`builtin ÷ wrk: requests/s per core ${ratio(b.t.rpsPerCore, w.t.rpsPerCore)} (goal ≥ 0.5×: ${goal(b.t.rpsPerCore / w.t.rpsPerCore >= 0.5)}), requests/s ${ratio(b.t.rps, w.t.rps)}`);
+  }
+  console.log('(medians of the rounds; CPU = user + system time of the generator process; the server shares the cores)');
 }
 
 async function runPart(part: string): Promise<void> {

@@ -13,11 +13,13 @@
 #   bash scripts/setup.sh           everything the tests need (the README's test command and
 #                                   .ci/run), as root:
 #     1. apt packages: Docker + Compose, debootstrap (offline base image), Cairo build
-#        packages (canvas → PNG charts), Chromium (browser test of the HTML report)
+#        packages (canvas → PNG charts), Chromium (browser test of the HTML report), wrk
+#        (bench:self's C baseline), xz-utils
 #     2. a Docker daemon that answers (scripts/setup/docker.sh)
 #     3. npm ci (canvas builds from source)
 #     4. images capbench/app:v1 and capbench/lb:1 (offline base when no registry answers)
-#     5. the local Kubernetes binaries, built once from Debian's source and cached
+#     5. real k6 for the k6 driver's tests (scripts/setup/k6.sh; CAPBENCH_SKIP_K6=1 skips it)
+#     6. the local Kubernetes binaries, built once from Debian's source and cached
 #        (skipped with CAPBENCH_SKIP_K8S=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,7 +80,7 @@ if [[ "${MODE}" == bench ]]; then
 fi
 
 APT_PACKAGES=(docker.io docker-compose debootstrap build-essential pkg-config libcairo2-dev libpango1.0-dev
-  libjpeg-dev libgif-dev librsvg2-dev chromium iptables)
+  libjpeg-dev libgif-dev librsvg2-dev chromium iptables wrk xz-utils)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -105,6 +107,7 @@ else
 fi
 
 bash clusters/images/build.sh
+bash scripts/setup/k6.sh
 
 if local_k8s_wanted; then bash clusters/local-k8s/build.sh; fi
 say "done in $(( $(date +%s) - t0 )) s"

@@ -6,17 +6,25 @@
  * call the CLI, repo paths — and the steps the nightly job needs are there (Node 20, k6,
  * kind with clusters/kind/cluster.yaml, baseline download, report with --baseline and
  * --fail-on-gates, summary, uploads that run always()).
- * Not checked: action versions and inputs against the actions' own schemas, the shell
- * logic of the steps, and anything that happens at run time.
+ * k6: the workflow pins k6 to a version capbench's tests run on, and its k6 path — the bench
+ * step's command with `--target local` instead of compose,kind, time-scaled — runs on real k6
+ * of the pinned major (fails when none is found, unless CAPBENCH_SKIP_K6=1).
+ * Not checked: action versions and inputs against the actions' own schemas (setup-k6-action's
+ * `k6-version` input was read from its action.yaml at v1.2.1), the shell logic of the steps,
+ * and anything else that happens at run time.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { buildProgram } from '../src/cli/program.ts';
+import { PINNED_K6_VERSION, TESTED_K6_VERSIONS } from '../src/load/k6/find-k6.ts';
+import { readRun } from '../src/store/run-store.ts';
+import { cli, tempDir } from './cli-harness.ts';
+import { realK6sOrError, skipK6 } from './k6-kit.ts';
 import { presetNames } from '../src/targets/kubernetes/cluster-drivers.ts';
 import { targetNames } from '../src/targets/registry.ts';
 
@@ -178,5 +186,53 @@ describe('nightly-capacity workflow', () => {
   it('the targets it benches are registered (kind is a preset of the kubernetes target)', { todo: (targetNames as string[]).includes('kind') ? undefined : 'kind is not registered in src/targets/registry.ts yet' }, () => {
     assert.ok((targetNames as string[]).includes('compose'));
     assert.ok((targetNames as string[]).includes('kind'), `kind must be a registered target (got ${targetNames.join(', ')})`);
+  });
+});
+
+describe('nightly-capacity workflow: k6', () => {
+  const setup = steps.find((s) => s.uses?.startsWith('grafana/setup-k6-action@'))!;
+  const pin = String(setup.with?.['k6-version'] ?? '');
+  const bench = steps.find((s) => s.id === 'bench')!;
+
+  it('pins k6 to the version capbench pins and tests (the action installs "latest" otherwise)', () => {
+    assert.match(pin, /^\d+\.\d+\.\d+$/, `setup-k6-action's k6-version must be an exact version (got ${JSON.stringify(pin)})`);
+    assert.equal(`v${pin}`, PINNED_K6_VERSION, 'the version scripts/setup/k6.sh installs');
+    assert.ok((TESTED_K6_VERSIONS as readonly string[]).includes(`v${pin}`), `v${pin} must be one of the tested versions ${TESTED_K6_VERSIONS.join(', ')}`);
+    assert.match(setup.uses!, /^grafana\/setup-k6-action@[0-9a-f]{40}$/, 'the action itself pinned to a commit');
+    assert.ok(steps.some((s) => s.run !== undefined && s.run.includes(`k6 version | grep -F 'k6 v${pin}'`)), 'a step checks the k6 on PATH is the pinned one');
+    assert.match(bench.run!, /--driver k6 /, 'the bench uses k6, not whatever auto finds');
+    assert.match(readFileSync(join(REPO, 'scripts/setup/k6.sh'), 'utf8'), new RegExp(`^PINNED=v${pin.replace(/\./g, '\\.')}$`, 'm'), 'scripts/setup/k6.sh installs the same version');
+  });
+
+  describe('its k6 path on real k6 of the pinned major', { skip: skipK6 }, async () => {
+    const { k6s, missing } = await realK6sOrError();
+    const major = Number(pin.split('.')[0]);
+    const k6 = k6s.find((k) => k.version.major === major);
+    it(`bench (npm run bench:all … --driver k6 --no-report, on local) then report, on k6 v${major}.x`, async () => {
+      if (missing) throw missing;
+      assert.ok(k6, `real k6 v${major}.x must be installed (got ${k6s.map((k) => k.tag).join(', ') || 'none'}); hint: bash scripts/setup/k6.sh`);
+      const line = lines(bench.run!).find((l) => l.includes('npm run bench:all'))!;
+      const extra = /npm run bench:all -- (.*)$/.exec(line)![1]!.split(/\s+/);
+      const out = tempDir('capbench-nightly-k6-');
+      const args = extra.map((t) => (t === '"$RUNS_DIR"' ? out : t === '"${quick[@]}"' ? '--quick' : t));
+      const target = args.indexOf('--target');
+      args[target + 1] = 'local';
+      const script = /tsx src\/cli\/main\.ts (run all)/.exec(pkg.scripts['bench:all']!)![1]!.split(' ');
+      // × 0.1: the rolling update must finish inside its run (the local target leaks a replica it is still starting)
+      const r = await cli([...script, ...args, '--time-scale', '0.1'], { env: { ...process.env, K6_BIN: k6!.path }, cwd: REPO });
+      assert.equal(r.code, 0, r.err + r.out);
+      const runs = readdirSync(out).map((d) => join(out, d));
+      assert.equal(runs.length, 3, 'one run per scenario');
+      for (const d of runs) {
+        const saved = readRun(d);
+        assert.equal(saved.record.driver, 'k6');
+        assert.equal(saved.record.versions['driver'], k6!.version.line);
+        assert.equal(saved.record.targets[0]!.status, 'completed', saved.record.targets[0]!.error);
+        assert.ok(!existsSync(join(d, 'report')), '--no-report');
+      }
+      const rep = await cli(['report', ...runs, '--out', join(out, 'report'), '--fail-on-gates'], { cwd: REPO });
+      assert.ok(rep.code === 0 || rep.code === 5, `report exits 0, or 5 for failed gates (got ${rep.code})\n${rep.err}`);
+      assert.ok(existsSync(join(out, 'report', 'summary.md')));
+    });
   });
 });

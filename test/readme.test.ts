@@ -51,6 +51,8 @@ const coverage: Record<string, Coverage> = {
   'npx capbench run rolling-update --target local-k8s --quick': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
   'npx capbench cluster up local-k8s': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
   'npx capbench cluster down local-k8s': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
+  'bash scripts/setup/k6.sh': { how: 'run by test', test: 'test/k6-setup.test.ts' },
+  'npx capbench run spike --target local --driver k6 --k6-out csv=k6.csv': { how: 'run by test', test: 'test/e2e/k6-local.test.ts' },
   'npm run bench:crash': { how: 'covered by the nightly workflow', evidence: /npm run bench:all/ },
   'npm run bench:rollout': { how: 'covered by the nightly workflow', evidence: /npm run bench:all/ },
   'npm run bench:all': { how: 'covered by the nightly workflow', evidence: /npm run bench:all -- --target compose,kind/ },

@@ -63,6 +63,7 @@ interface RunFlags {
   slo?: string;
   failOnGates?: boolean;
   warmup: boolean;
+  k6Out: string[];
 }
 
 export function buildProgram(io: Io): Command {
@@ -92,6 +93,7 @@ export function buildProgram(io: Io): Command {
     .option('--slo <file>', 'the SLO: p95/error limits (time to recover, k6 thresholds, chart lines) and the verdict\'s gates (default clusters/slo/default.yaml)')
     .option('--fail-on-gates', 'exit 5 when a gate fails')
     .option('--no-warmup', 'skip the warm-up (not recommended)')
+    .option('--k6-out <output>', 'k6 driver: an extra k6 output beside capbench\'s, as `k6 run --out` takes it (repeatable; K6_OUT works too)', (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (scenario: string, flags: RunFlags) => {
       // the one SLO: time to recover, k6 thresholds, charts and verdict all use it
       const sloConfig = await checkRunFlags(scenario, flags, io);
@@ -100,7 +102,7 @@ export function buildProgram(io: Io): Command {
       try {
         const log = (l: string): void => io.out(l + '\n');
         const progress = new ProgressPrinter(log);
-        const driver = io.driver ?? (await selectDriver(flags.driver, { harnessVersion: harnessVersion(), env: io.env, log }));
+        const driver = io.driver ?? (await selectDriver(flags.driver, { harnessVersion: harnessVersion(), env: io.env, log, k6Outputs: flags.k6Out }));
         const scenarios: ScenarioName[] = scenario === 'all' ? scenarioNames : [scenario as ScenarioName];
         const outcomes: RunOutcome[] = [];
         for (const s of scenarios) {
@@ -286,13 +288,8 @@ function addErrorHints(cmd: Command, path: string): void {
 }
 
 async function describeK6(env: NodeJS.ProcessEnv): Promise<string> {
-  try {
-    const { findK6 } = await import('../load/k6/find-k6.ts');
-    const k = await findK6({ env });
-    return `k6: ${k.version.line} at ${k.path} (--driver auto uses it)\n`;
-  } catch (e) {
-    return `k6: not usable (${(e as Error).message.split('\n')[0]}); --driver auto uses the builtin driver\n`;
-  }
+  const { describeK6: lines } = await import('../load/k6/find-k6.ts');
+  return (await lines(env)).map((l) => `${l}\n`).join('');
 }
 
 interface ReportResult {

@@ -4,7 +4,7 @@ import { mkdtemp, writeFile, chmod, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HarnessError, ExitCode } from '../../model/index.ts';
-import { findK6, parseK6Version } from './find-k6.ts';
+import { cachedK6, describeK6, findK6, k6CacheDir, parseK6Version } from './find-k6.ts';
 import { writeFakeK6 } from '../../testing/fake-k6.ts';
 
 const temps: string[] = [];
@@ -94,11 +94,14 @@ test('PATH lookup: found in a PATH directory; absent → missing environment wit
   const bin = await writeFakeK6(withK6);
   const empty = await tempDir();
   await mkdir(path.join(empty, 'k6')); // a directory named k6 is not k6
-  const k6 = await findK6({ env: { PATH: [empty, withK6].join(path.delimiter) } });
+  const noCache = path.join(empty, 'no-cache');
+  const k6 = await findK6({ env: { PATH: [empty, withK6].join(path.delimiter), CAPBENCH_K6_CACHE: noCache } });
   assert.equal(k6.path, bin);
-  await rejectsWith(findK6({ env: { PATH: empty } }), (e) => {
+  assert.equal(k6.source, 'PATH');
+  await rejectsWith(findK6({ env: { PATH: empty, CAPBENCH_K6_CACHE: noCache } }), (e) => {
     assert.equal(e.exitCode, ExitCode.missingEnvironment);
-    assert.match(e.message, /not found on PATH/);
+    assert.match(e.message, /K6_BIN not set, no k6 on PATH, none in .*no-cache/);
+    assert.match(e.hint ?? '', /bash scripts\/setup\/k6\.sh/);
     assert.match(e.hint ?? '', /K6_BIN/);
   });
 });
@@ -108,4 +111,58 @@ test('unreadable version output is an error, not a guess', async () => {
   await rejectsWith(findK6({ env: { K6_BIN: bin, FAKE_K6_VERSION: 'something else' } }), (e) => {
     assert.match(e.message, /must be like "k6 v1\.3\.0/);
   });
+});
+
+/** A cache with fake k6 binaries `<cache>/<tag>/k6` printing their own version. */
+async function fakeCache(tags: string[]): Promise<string> {
+  const cache = await tempDir();
+  for (const t of tags) {
+    await mkdir(path.join(cache, t));
+    await writeFakeK6(path.join(cache, t));
+  }
+  return cache;
+}
+
+test('k6CacheDir: CAPBENCH_K6_CACHE, else XDG_CACHE_HOME, else ~/.cache — capbench/k6 under it', () => {
+  assert.equal(k6CacheDir({ CAPBENCH_K6_CACHE: '/x/k6', XDG_CACHE_HOME: '/y', HOME: '/h' }), '/x/k6');
+  assert.equal(k6CacheDir({ XDG_CACHE_HOME: '/y', HOME: '/h' }), '/y/capbench/k6');
+  assert.equal(k6CacheDir({ HOME: '/h' }), '/h/.cache/capbench/k6');
+});
+
+test('the cache: vX.Y.Z/k6 executables, newest first by version (not by name); other entries ignored', async () => {
+  const cache = await fakeCache(['v1.3.0', 'v2.2.0', 'v1.10.0', 'latest']);
+  await mkdir(path.join(cache, 'v9.0.0')); // no binary in it
+  assert.deepEqual((await cachedK6({ CAPBENCH_K6_CACHE: cache })).map((c) => c.tag), ['v2.2.0', 'v1.10.0', 'v1.3.0']);
+});
+
+test('lookup order: K6_BIN, then PATH, then the newest in the cache; the first found is used', async () => {
+  const cache = await fakeCache(['v1.3.0', 'v2.2.0']);
+  const onPath = await tempDir();
+  const pathBin = await writeFakeK6(onPath);
+  const explicit = await writeFakeK6(await tempDir());
+  const empty = await tempDir();
+  const fromCache = await findK6({ env: { PATH: empty, CAPBENCH_K6_CACHE: cache } });
+  assert.equal(fromCache.source, 'cache');
+  assert.equal(fromCache.path, path.join(cache, 'v2.2.0', 'k6'));
+  const fromPath = await findK6({ env: { PATH: onPath, CAPBENCH_K6_CACHE: cache } });
+  assert.deepEqual([fromPath.source, fromPath.path], ['PATH', pathBin]);
+  const fromEnv = await findK6({ env: { K6_BIN: explicit, PATH: onPath, CAPBENCH_K6_CACHE: cache } });
+  assert.deepEqual([fromEnv.source, fromEnv.path], ['K6_BIN', explicit]);
+  // a broken K6_BIN is an error, not a fall-through to PATH or the cache
+  await rejectsWith(findK6({ env: { K6_BIN: path.join(empty, 'nope'), PATH: onPath, CAPBENCH_K6_CACHE: cache } }), (e) => assert.match(e.message, /K6_BIN/));
+});
+
+test('describeK6 (capbench targets): the k6 used, where from, whether tested, and every lookup step', async () => {
+  const cache = await fakeCache(['v1.3.0', 'v2.2.0']);
+  const onPath = await tempDir();
+  const pathBin = await writeFakeK6(onPath);
+  const empty = await tempDir();
+  const [used, order] = await describeK6({ PATH: onPath, CAPBENCH_K6_CACHE: cache, FAKE_K6_VERSION: 'k6 v1.7.1 (go1.24.1, linux/amd64)' });
+  assert.equal(used, `k6: k6 v1.7.1 (go1.24.1, linux/amd64) at ${pathBin} (from PATH; supported (≥ v0.57.0), not one of the tested versions v1.3.0, v2.2.0) — --driver auto and --driver k6 use it`);
+  assert.equal(order, `  lookup order, first found wins: K6_BIN (not set) → PATH (${pathBin}) → cache ${cache} (v2.2.0, v1.3.0)`);
+  const [cached] = await describeK6({ PATH: empty, CAPBENCH_K6_CACHE: cache, FAKE_K6_VERSION: 'k6 v2.2.0 (go1.26.10, linux/amd64)' });
+  assert.match(cached!, /at .*v2\.2\.0\/k6 \(from capbench's k6 cache, the newest there; tested with capbench\)/);
+  const [none, noneOrder] = await describeK6({ PATH: empty, CAPBENCH_K6_CACHE: path.join(empty, 'x') });
+  assert.match(none!, /^k6: not usable \(find-k6: k6 must be installed .*\); --driver auto uses the builtin driver$/);
+  assert.match(noneOrder!, /K6_BIN \(not set\) → PATH \(no k6\) → cache .* \(empty\)/);
 });

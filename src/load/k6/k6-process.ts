@@ -2,6 +2,12 @@
  * One k6 child process: spawned with an argument array, stdout/stderr kept in full in log
  * files and as a ring of the last lines (for error messages), stopped on abort with SIGINT
  * (k6 then ends gracefully and writes its summary) and SIGKILL after a grace period.
+ *
+ * k6 runs in its own process group: a Ctrl-C in the terminal reaches capbench only, and
+ * capbench sends k6 exactly one SIGINT. k6 treats a second SIGINT as a hard stop — it exits
+ * 105 at once, without flushing its outputs or writing the summary export
+ * (internal/cmd/common.go handleTestAbortSignals, v1.3.0 and v2.2.0) — and the terminal's
+ * SIGINT plus capbench's would be two.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -35,24 +41,6 @@ export interface K6ProcessResult {
   stdoutTail: string[];
   stderrTail: string[];
 }
-
-/** k6's exit codes (go.k6.io/k6/errext/exitcodes) for messages. */
-export const K6_EXIT_CODES: Readonly<Record<number, string>> = {
-  97: 'cloud test run failed',
-  98: 'cloud progress failed',
-  99: 'thresholds crossed',
-  100: 'setup timeout',
-  101: 'teardown timeout',
-  102: 'generic timeout',
-  103: 'engine error / stopped from REST API',
-  104: 'invalid config',
-  105: 'external abort (signal)',
-  106: 'cannot start REST API',
-  107: 'script exception',
-  108: 'script aborted',
-  109: 'Go panic',
-  110: 'marked as failed',
-};
 
 class Ring {
   private readonly lines: string[] = [];
@@ -98,6 +86,7 @@ export function runK6Process(opts: K6ProcessOptions): { done: Promise<K6ProcessR
     const child = spawn(opts.bin, opts.args, {
       env: opts.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
       ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     });
     const size = opts.tailLines ?? 20;

@@ -7,27 +7,32 @@ import { fileURLToPath } from 'node:url';
 import type { LoadSecond } from '../../model/index.ts';
 import { mergeEncoded, percentileMs } from '../../measure/histogram.ts';
 import { K6NdjsonParser, k6ErrorReason, parseK6Time, parseLines } from './ndjson-parser.ts';
-import { K6Timeline } from './k6-timeline.ts';
+import { LoadRecorder } from '../recorder.ts';
 import { tailLines } from './tail-lines.ts';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/k6/', import.meta.url));
 const fixtureFile = path.join(fixtures, 'k6-output.jsonl');
+/** the same script recorded with each k6 major (test/fixtures/k6/README.md) */
+const recordings = [
+  { k6: 'v1.3.0', dir: fixtures, requests: 718 },
+  { k6: 'v2.2.0', dir: path.join(fixtures, 'v2.2.0'), requests: 668 },
+];
 
 interface Parsed {
   seconds: LoadSecond[];
   parser: K6NdjsonParser;
-  timeline: K6Timeline;
+  recorder: LoadRecorder;
 }
 
-/** Run the real pipeline (tail → parser → timeline → recorder) over a finished file. */
+/** Run the real pipeline (tail → parser → recorder) over a finished file, as the driver does. */
 async function parseFile(file: string, t0EpochMs: number): Promise<Parsed> {
   const seconds: LoadSecond[] = [];
-  const timeline = new K6Timeline((s) => seconds.push(s));
-  const parser = new K6NdjsonParser(timeline, () => t0EpochMs);
+  const recorder = new LoadRecorder((s) => seconds.push(s));
+  const parser = new K6NdjsonParser(recorder, () => t0EpochMs);
   await parseLines(tailLines(file, { finished: () => true }), parser);
   const last = parser.stats.lastPointEpochMs;
-  timeline.finish(last === null ? -1 : Math.floor((last - t0EpochMs) / 1000));
-  return { seconds, parser, timeline };
+  recorder.finish(last === null ? -1 : Math.floor((last - t0EpochMs) / 1000));
+  return { seconds, parser, recorder };
 }
 
 const temps: string[] = [];
@@ -43,9 +48,9 @@ async function tempDir(): Promise<string> {
 
 interface RawPoint { metric: string; time: string; value: number; tags: Record<string, string> }
 
-async function rawPoints(): Promise<RawPoint[]> {
+async function rawPoints(file: string): Promise<RawPoint[]> {
   const out: RawPoint[] = [];
-  for (const line of (await readFile(fixtureFile, 'utf8')).split('\n')) {
+  for (const line of (await readFile(file, 'utf8')).split('\n')) {
     if (line === '') continue;
     const o = JSON.parse(line) as { type: string; metric: string; data: { time: string; value: number; tags: Record<string, string> } };
     if (o.type === 'Point') out.push({ metric: o.metric, time: o.data.time, value: o.data.value, tags: o.data.tags });
@@ -65,86 +70,90 @@ function nearestRank(values: number[], p: number): number {
   return v;
 }
 
-test('fixture: totals, failures, per-second counts, VUs match an independent count of the raw file', async () => {
-  const raw = await rawPoints();
-  const reqs = raw.filter((p) => p.metric === 'http_req_duration');
-  const first = reqs[0];
-  assert.ok(first);
-  // t=0 = the whole second of the first request, so buckets are plain string arithmetic
-  const t0 = first.time.slice(0, 19);
-  const { seconds, parser, timeline } = await parseFile(fixtureFile, Date.parse(`${t0}Z`));
+for (const rec of recordings) {
+  test(`recorded k6 ${rec.k6} output: totals, failures, per-second counts, VUs match an independent count of the raw file`, async () => {
+    const file = path.join(rec.dir, 'k6-output.jsonl');
+    const raw = await rawPoints(file);
+    const reqs = raw.filter((p) => p.metric === 'http_req_duration');
+    const first = reqs[0];
+    assert.ok(first);
+    // t=0 = the whole second of the first request, so buckets are plain string arithmetic
+    const t0 = first.time.slice(0, 19);
+    const { seconds, parser, recorder } = await parseFile(file, Date.parse(`${t0}Z`));
 
-  assert.equal(reqs.length, 718, 'fixture has 718 requests (summary-export http_reqs count)');
-  assert.equal(timeline.recorder.totalRequests, reqs.length);
-  assert.equal(parser.stats.requests, reqs.length);
-  const failed = reqs.filter((p) => p.tags['expected_response'] === 'false');
-  assert.equal(timeline.recorder.totalFailures, failed.length);
-  assert.equal(parser.stats.failures, failed.length);
-  assert.deepEqual(parser.warnings, []);
-  assert.equal(parser.stats.badLines, 0);
-  assert.equal(timeline.recorder.lateOutcomes, 0);
+    assert.equal(reqs.length, rec.requests, `the ${rec.k6} recording has ${rec.requests} requests (its summary-export http_reqs count)`);
+    assert.equal(recorder.totalRequests, reqs.length);
+    assert.equal(parser.stats.requests, reqs.length);
+    const failed = reqs.filter((p) => p.tags['expected_response'] === 'false');
+    assert.equal(recorder.totalFailures, failed.length);
+    assert.equal(parser.stats.failures, failed.length);
+    assert.deepEqual(parser.warnings, []);
+    assert.equal(parser.stats.badLines, 0);
+    assert.equal(recorder.lateOutcomes, 0);
 
-  // summary-export from the same run agrees
-  const exported = JSON.parse(await readFile(path.join(fixtures, 'summary-export.json'), 'utf8')) as {
-    metrics: { http_reqs: { count: number }; http_req_failed: { passes: number }; vus: { max: number } };
-  };
-  assert.equal(timeline.recorder.totalRequests, exported.metrics.http_reqs.count);
-  assert.equal(timeline.recorder.totalFailures, exported.metrics.http_req_failed.passes);
+    // summary-export from the same run agrees
+    const exported = JSON.parse(await readFile(path.join(rec.dir, 'summary-export.json'), 'utf8')) as {
+      metrics: { http_reqs: { count: number }; http_req_failed: { passes: number }; vus: { max: number } };
+    };
+    assert.equal(recorder.totalRequests, exported.metrics.http_reqs.count);
+    assert.equal(recorder.totalFailures, exported.metrics.http_req_failed.passes);
 
-  // per second: requests, failures, reasons
-  const perSecond = new Map<number, { requests: number; failures: number; reasons: Record<string, number> }>();
-  for (const p of reqs) {
-    const t = secondOf(p.time, t0);
-    const b = perSecond.get(t) ?? { requests: 0, failures: 0, reasons: {} };
-    b.requests++;
-    if (p.tags['expected_response'] === 'false') {
-      b.failures++;
-      const reason = `status_${p.tags['status']}`;
-      b.reasons[reason] = (b.reasons[reason] ?? 0) + 1;
+    // per second: requests, failures, reasons
+    const perSecond = new Map<number, { requests: number; failures: number; reasons: Record<string, number> }>();
+    for (const p of reqs) {
+      const t = secondOf(p.time, t0);
+      const b = perSecond.get(t) ?? { requests: 0, failures: 0, reasons: {} };
+      b.requests++;
+      if (p.tags['expected_response'] === 'false') {
+        b.failures++;
+        const reason = `status_${p.tags['status']}`;
+        b.reasons[reason] = (b.reasons[reason] ?? 0) + 1;
+      }
+      perSecond.set(t, b);
     }
-    perSecond.set(t, b);
-  }
-  const lastT = Math.max(...perSecond.keys());
-  assert.ok(seconds.length >= lastT + 1);
-  seconds.forEach((s, i) => {
-    assert.equal(s.t, i, 'no holes, in order');
-    const want = perSecond.get(i) ?? { requests: 0, failures: 0, reasons: {} };
-    assert.equal(s.requests, want.requests, `second ${i} requests`);
-    assert.equal(s.failures, want.failures, `second ${i} failures`);
-    assert.deepEqual(s.failuresByReason, want.reasons, `second ${i} reasons`);
+    const lastT = Math.max(...perSecond.keys());
+    assert.ok(seconds.length >= lastT + 1);
+    seconds.forEach((s, i) => {
+      assert.equal(s.t, i, 'no holes, in order');
+      const want = perSecond.get(i) ?? { requests: 0, failures: 0, reasons: {} };
+      assert.equal(s.requests, want.requests, `second ${i} requests`);
+      assert.equal(s.failures, want.failures, `second ${i} failures`);
+      assert.deepEqual(s.failuresByReason, want.reasons, `second ${i} reasons`);
+    });
+    assert.equal(seconds.reduce((n, s) => n + s.requests, 0), reqs.length);
+
+    // VUs: the last vus point of each second; max = summary-export's max
+    const vus = raw.filter((p) => p.metric === 'vus');
+    assert.equal(Math.max(...seconds.map((s) => s.vus)), Math.max(...vus.map((p) => p.value)));
+    assert.equal(Math.max(...seconds.map((s) => s.vus)), exported.metrics.vus.max);
+    for (const p of vus) assert.equal(seconds[secondOf(p.time, t0)]?.vus, p.value);
+
+    // the fixture's script has no capbench_version metric: nothing may be invented
+    assert.ok(seconds.every((s) => Object.keys(s.versions).length === 0 && Object.keys(s.servedBy).length === 0));
   });
-  assert.equal(seconds.reduce((n, s) => n + s.requests, 0), reqs.length);
 
-  // VUs: the last vus point of each second; max = summary-export's max
-  const vus = raw.filter((p) => p.metric === 'vus');
-  assert.equal(Math.max(...seconds.map((s) => s.vus)), Math.max(...vus.map((p) => p.value)));
-  assert.equal(Math.max(...seconds.map((s) => s.vus)), exported.metrics.vus.max);
-  for (const p of vus) assert.equal(seconds[secondOf(p.time, t0)]?.vus, p.value);
-
-  // the fixture's script has no capbench_version metric: nothing may be invented
-  assert.ok(seconds.every((s) => Object.keys(s.versions).length === 0 && Object.keys(s.servedBy).length === 0));
-});
-
-test('fixture: window p95/p99/max from merged histograms match nearest-rank of the raw values within HDR precision', async () => {
-  const raw = await rawPoints();
-  const reqs = raw.filter((p) => p.metric === 'http_req_duration');
-  const t0 = reqs[0]!.time.slice(0, 19);
-  const { seconds } = await parseFile(fixtureFile, Date.parse(`${t0}Z`));
-  const windows: Array<[number, number]> = [[0, 3], [3, 6], [6, 20], [0, 20], [5, 6]];
-  for (const [from, to] of windows) {
-    const values = reqs.filter((p) => { const t = secondOf(p.time, t0); return t >= from && t < to; }).map((p) => p.value);
-    assert.ok(values.length > 0, `window ${from}-${to} has requests`);
-    const h = mergeEncoded(seconds.filter((s) => s.t >= from && s.t < to).map((s) => s.histogram));
-    assert.equal(h.totalCount, values.length, `window ${from}-${to} count`);
-    for (const p of [50, 95, 99, 100]) {
-      const want = nearestRank(values, p);
-      const got = percentileMs(h, p);
-      assert.ok(got !== null);
-      // HDR with 3 significant digits: within 0.1 %; plus the µs rounding of recordMs
-      assert.ok(Math.abs(got - want) <= want * 0.001 + 0.001, `window ${from}-${to} p${p}: got ${got}, raw ${want}`);
+  test(`recorded k6 ${rec.k6} output: window p95/p99/max from merged histograms match nearest-rank of the raw values within HDR precision`, async () => {
+    const file = path.join(rec.dir, 'k6-output.jsonl');
+    const raw = await rawPoints(file);
+    const reqs = raw.filter((p) => p.metric === 'http_req_duration');
+    const t0 = reqs[0]!.time.slice(0, 19);
+    const { seconds } = await parseFile(file, Date.parse(`${t0}Z`));
+    const windows: Array<[number, number]> = [[0, 3], [3, 6], [6, 20], [0, 20], [5, 6]];
+    for (const [from, to] of windows) {
+      const values = reqs.filter((p) => { const t = secondOf(p.time, t0); return t >= from && t < to; }).map((p) => p.value);
+      assert.ok(values.length > 0, `window ${from}-${to} has requests`);
+      const h = mergeEncoded(seconds.filter((s) => s.t >= from && s.t < to).map((s) => s.histogram));
+      assert.equal(h.totalCount, values.length, `window ${from}-${to} count`);
+      for (const p of [50, 95, 99, 100]) {
+        const want = nearestRank(values, p);
+        const got = percentileMs(h, p);
+        assert.ok(got !== null);
+        // HDR with 3 significant digits: within 0.1 %; plus the µs rounding of recordMs
+        assert.ok(Math.abs(got - want) <= want * 0.001 + 0.001, `window ${from}-${to} p${p}: got ${got}, raw ${want}`);
+      }
     }
-  }
-});
+  });
+}
 
 test('parseK6Time: ns precision, zones, malformed', () => {
   assert.equal(parseK6Time('2026-11-24T01:04:59.036414541Z'), Date.parse('2026-11-24T01:04:59Z') + 36.414541);
@@ -195,7 +204,7 @@ test('SYNTHETIC: capbench_version counter points become per-second versions / se
     req('2029-12-31T23:59:59.900000000Z', '200', 'true'), ver('2029-12-31T23:59:59.900100000Z', 'v0', 'replica-9'),
   ];
   await writeFile(file, `${lines.join('\n')}\n`);
-  const { seconds, parser, timeline } = await parseFile(file, Date.parse('2030-01-01T00:00:00Z'));
+  const { seconds, parser, recorder } = await parseFile(file, Date.parse('2030-01-01T00:00:00Z'));
   assert.deepEqual(parser.warnings, []);
   assert.equal(seconds.length, 3);
   assert.deepEqual(seconds[0]?.versions, { v1: 2 });
@@ -207,8 +216,8 @@ test('SYNTHETIC: capbench_version counter points become per-second versions / se
   assert.deepEqual(seconds[2]?.failuresByReason, { timeout: 1, ECONNREFUSED: 1, k6_error_1999: 1 });
   assert.equal(seconds[2]?.dropped, 2);
   assert.deepEqual(seconds[2]?.versions, {});
-  assert.equal(timeline.recorder.totalRequests, 7);
-  assert.equal(timeline.recorder.totalFailures, 4);
+  assert.equal(recorder.totalRequests, 7);
+  assert.equal(recorder.totalFailures, 4);
 });
 
 // ---- bad input, table-driven ----
@@ -272,8 +281,8 @@ test('bad input is skipped with a warning, never a crash', async (t) => {
     await t.test(c.name, async () => {
       const file = path.join(dir, `${c.name.replace(/\W+/g, '-')}.ndjson`);
       await writeFile(file, c.content(fixtureLines));
-      const { parser, timeline } = await parseFile(file, t0);
-      assert.equal(timeline.recorder.totalRequests, c.requests(fixtureLines));
+      const { parser, recorder } = await parseFile(file, t0);
+      assert.equal(recorder.totalRequests, c.requests(fixtureLines));
       assert.equal(parser.stats.badLines, c.badLines);
       if (c.warning === null) assert.deepEqual(parser.warnings, []);
       else assert.match(parser.warnings.join('\n'), c.warning);

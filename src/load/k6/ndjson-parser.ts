@@ -13,13 +13,13 @@
  */
 import type { RequestOutcome } from '../recorder.ts';
 
-/** Where parsed points go. Times are ms since load start (may be negative: before t=0). */
+/** Where parsed points go (the driver's LoadRecorder). Times are ms since load start (may be negative: before t=0). */
 export interface K6PointSink {
   record(o: RequestOutcome): void;
   setVUs(atMs: number, vus: number): void;
   dropped(atMs: number, count: number): void;
   /** `count` responses at `atMs` came from `version` / `servedBy` ('' = header absent) */
-  version(atMs: number, version: string, servedBy: string, count: number): void;
+  countVersion(atMs: number, version: string, servedBy: string, count: number): void;
 }
 
 export interface K6ParseStats {
@@ -154,7 +154,7 @@ export class K6NdjsonParser {
         this.sink.dropped(atMs, value);
         break;
       case 'capbench_version':
-        this.sink.version(atMs, tags['version'] ?? '', tags['served_by'] ?? '', value);
+        this.sink.countVersion(atMs, tags['version'] ?? '', tags['served_by'] ?? '', value);
         break;
       default:
         this.stats.ignoredPoints++;
