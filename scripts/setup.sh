@@ -16,7 +16,7 @@
 #        packages (canvas → PNG charts), Chromium (browser test of the HTML report)
 #     2. a Docker daemon that answers (scripts/setup/docker.sh)
 #     3. npm ci (canvas builds from source)
-#     4. images capbench/app:v1 and capbench/lb:1 (offline base when no registry answers)
+#     4. images capbench/app:v1 and capbench/lb:2 (offline base when no registry answers)
 #     5. the local Kubernetes binaries, built once from Debian's source and cached
 #        (skipped with CAPBENCH_SKIP_K8S=1)
 set -euo pipefail

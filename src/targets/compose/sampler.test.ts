@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type Dockerode from 'dockerode';
 import type { PlatformEvent, PlatformSecond } from '../../model/index.ts';
 import { Clock } from '../../model/clock.ts';
-import { ComposeSampler, coresFromStats, eventKind, type DockerApi } from './compose-sampler.ts';
+import { ComposeSampler, coresFromStats, eventKind, type DockerApi } from './sampler.ts';
 
 test('coresFromStats: docker stats arithmetic', () => {
   const table: Array<[string, Parameters<typeof coresFromStats>[0], number | null]> = [
@@ -26,7 +26,7 @@ test('eventKind maps container actions', () => {
 });
 
 function container(id: string, state: string, status: string): Dockerode.ContainerInfo {
-  return { Id: id, State: state, Status: status } as Dockerode.ContainerInfo;
+  return { Id: id, Names: [`/p-api-${id}`], State: state, Status: status } as Dockerode.ContainerInfo;
 }
 
 class FakeDocker implements DockerApi {
@@ -65,7 +65,7 @@ test('sampler: per-second replicas, CPU from stats streams, label-filtered event
   clock.start();
   const seconds: PlatformSecond[] = [];
   const events: PlatformEvent[] = [];
-  const sampler = new ComposeSampler({ docker, runId: 'r1', service: 'api', desiredReplicas: 2 });
+  const sampler = new ComposeSampler({ docker, runId: 'r1', service: 'api', desiredReplicas: () => 2 });
   await sampler.start(clock, { second: (s) => seconds.push(s), event: (e) => events.push(e) });
 
   assert.deepEqual(docker.listCalls[0], { all: true, filters: { label: ['capbench.run-id=r1', 'com.docker.compose.service=api'] } });
@@ -90,7 +90,7 @@ test('sampler: per-second replicas, CPU from stats streams, label-filtered event
   // the next second: CPU of both replicas summed (0.25 and 0.5 of a 2-core host's time = 0.5 + 1.0 cores)
   docker.list = [container('b', 'running', 'Up 2 seconds (healthy)')];
   await new Promise((r) => setTimeout(r, 1100));
-  assert.deepEqual(seconds[1], { t: 1, desiredReplicas: 2, runningReplicas: 1, readyReplicas: 1, podsPerNode: { host: 1 }, cpuCores: 1 });
+  assert.deepEqual(seconds[1], { t: 1, desiredReplicas: 2, runningReplicas: 1, readyReplicas: 1, podsPerNode: { host: 1 }, cpuCores: 1, cpuCoresByReplica: { 'p-api-b': 1 } });
   assert.equal(docker.statsStreams.get('a')?.destroyed, true, 'stats stream of a stopped replica is closed');
   await sampler.stop();
   await sampler.stop();
@@ -105,7 +105,7 @@ test('sampler: a failing list is a gap second and a watch gap, never a throw', a
   clock.start();
   const seconds: PlatformSecond[] = [];
   const events: PlatformEvent[] = [];
-  const sampler = new ComposeSampler({ docker, runId: 'r1', service: 'api', desiredReplicas: 2 });
+  const sampler = new ComposeSampler({ docker, runId: 'r1', service: 'api', desiredReplicas: () => 2 });
   await sampler.start(clock, { second: (s) => seconds.push(s), event: (e) => events.push(e) });
   assert.deepEqual(seconds, [{ t: 0, gap: true }]);
   assert.deepEqual(events.map((e) => [e.kind, e.subject]), [['watch-gap-start', 'containers']]);
