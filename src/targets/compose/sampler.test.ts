@@ -111,3 +111,29 @@ test('sampler: a failing list is a gap second and a watch gap, never a throw', a
   assert.deepEqual(events.map((e) => [e.kind, e.subject]), [['watch-gap-start', 'containers']]);
   await sampler.stop();
 });
+
+test('sampler: CPU per replica by container name, summing to cpuCores; desired follows a scale', async () => {
+  const docker = new FakeDocker();
+  docker.list = [container('a', 'running', 'Up 5 seconds (healthy)'), container('b', 'running', 'Up 5 seconds (healthy)')];
+  let desired = 2;
+  const clock = new Clock();
+  clock.start();
+  const seconds: PlatformSecond[] = [];
+  const sampler = new ComposeSampler({ docker, runId: 'r1', service: 'api', desiredReplicas: () => desired });
+  await sampler.start(clock, { second: (s) => seconds.push(s), event: () => undefined });
+  await new Promise((r) => setImmediate(r));
+  docker.statsStreams.get('a')?.write(stats(0.25e9, 1e9 + 1));
+  docker.statsStreams.get('b')?.write(stats(0.5e9, 1e9 + 1));
+  desired = 3;
+  await new Promise((r) => setTimeout(r, 1100));
+  await sampler.stop();
+  assert.deepEqual(seconds[1], {
+    t: 1,
+    desiredReplicas: 3,
+    runningReplicas: 2,
+    readyReplicas: 2,
+    podsPerNode: { host: 2 },
+    cpuCores: 1.5,
+    cpuCoresByReplica: { 'p-api-a': 0.5, 'p-api-b': 1 },
+  });
+});

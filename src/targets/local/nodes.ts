@@ -14,7 +14,11 @@ export function localNodes(dep: () => LocalDeployment | null, rebootDelayS: numb
       const d = dep();
       if (d === null) return;
       d.crashed = true;
-      for (const r of d.replicas) if (running(r.proc) && r.proc.pid) r.proc.kill('SIGKILL');
+      const dying = d.replicas.map((r) => r.proc).filter(running);
+      const gone = dying.map((p) => new Promise((res) => p.once('exit', res)));
+      for (const p of dying) p.kill('SIGKILL');
+      // resolve once they are dead, so a restore right after restarts every one of them
+      await Promise.all(gone);
     },
     restore: async () => {
       const d = dep();
