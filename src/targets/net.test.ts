@@ -28,6 +28,13 @@ test('servedByExactly: a removed replica still answering, an error or a missing 
   assert.deepEqual(seen, ['a', 'last other answer: HTTP 200 from x']);
 });
 
+test('servedByExactly: one expected answer is not enough; the stretch must hold minAnswers (a stale backend picked at random shows up)', async () => {
+  const few = script([ok('a'), ok('a'), ok('x'), ok('a'), ok('a')], [ok('x'), ok('a')]);
+  assert.equal(await servedByExactly('u', new Set(['a']), { ...wait(few, 200), minAnswers: 3 }), false);
+  const settled = script([ok('a'), ok('x')], [ok('a')]);
+  assert.equal(await servedByExactly('u', new Set(['a']), { ...wait(settled), minAnswers: 3 }), true);
+});
+
 test('servedByExactly: an app without x-served-by cannot be checked and passes at once', async () => {
   assert.equal(await servedByExactly('u', new Set(['a']), wait(script([], [ok(null)]))), true);
 });

@@ -103,7 +103,7 @@ export async function waitReady(p: ComposeProject, w: ReadyWait): Promise<void> 
     if (readyz === 200 && w.exact) {
       const seen: string[] = [];
       const names = new Set(healthy.map((c) => c.Config.Hostname ?? c.Id.slice(0, 12)));
-      const ok = await servedByExactly(`${baseUrl}/readyz`, names, { deadlineMs: Math.min(w.deadlineEpochMs, Date.now() + 3000), signal: w.signal, get: w.httpGet }, seen);
+      const ok = await servedByExactly(`${baseUrl}/readyz`, names, { deadlineMs: Math.min(w.deadlineEpochMs, Date.now() + 5000), signal: w.signal, get: w.httpGet }, seen);
       serving = ok ? '' : `, through the lb not yet exactly them (saw ${seen.join(', ') || 'none'})`;
       if (!ok) readyz = -2;
     }
