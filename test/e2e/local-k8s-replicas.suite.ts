@@ -7,27 +7,14 @@
  * the cluster's lifecycle. Named *.suite.ts so `npm test` does not pick it up on its own.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlatformSecond } from '../../src/model/index.ts';
 import { Clock } from '../../src/model/clock.ts';
 import { KubernetesTarget } from '../../src/targets/kubernetes/kubernetes-target.ts';
+import { getServedBy } from '../../src/targets/net.ts';
 
 const enabled = process.env.CAPBENCH_K8S_E2E === '1';
-
-/** one GET on a fresh connection, so kube-proxy picks a backend each time */
-function servedBy(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers: { connection: 'close' }, timeout: 5000 }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(String(res.headers['x-served-by'] ?? '?')) : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('local-k8s replicas', () => {
   const skip = enabled ? false : 'set CAPBENCH_K8S_E2E=1 (with `npx capbench cluster up local-k8s` done) to run';
@@ -51,9 +38,13 @@ describe('local-k8s replicas', () => {
           const t0 = performance.now();
           await replicas.scale(n, signal);
           timings.push(`→${n} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-          // kube-proxy picks at random per connection: 20 per pod see every one of them
+          // fresh connections (kube-proxy picks at random per connection): 20 per pod see every one of them
           const seen = new Set<string>();
-          for (let i = 0; i < 20 * n; i++) seen.add(await servedBy(`${target.baseUrl()}/light`));
+          for (let i = 0; i < 20 * n; i++) {
+            const r = await getServedBy(`${target.baseUrl()}/light`);
+            assert.equal(r.status, 200, `at ${n}: GET /light → ${r.status}`);
+            seen.add(r.servedBy ?? '?');
+          }
           assert.equal(seen.size, n, `at ${n}: answered by ${[...seen].join(', ')}`);
           const from = seconds.length;
           const until = Date.now() + 20_000;
