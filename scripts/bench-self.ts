@@ -202,6 +202,7 @@ async function runPart(part: string): Promise<void> {
   if (part === 'run-overhead') {
     const { runScenario } = await import('../src/run/run.ts');
     const { Interrupt } = await import('../src/run/interrupt.ts');
+    const { runIsAlive } = await import('../src/store/run-lease.ts');
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const cpu0 = process.cpuUsage();
@@ -214,7 +215,7 @@ async function runPart(part: string): Promise<void> {
       driver: new BuiltinDriver('bench'),
       model: 'closed',
       outRoot: mkdtempSync(join(tmpdir(), 'capbench-bench-')),
-      targetOptions: {},
+      targetOptions: { env: process.env, runIsAlive },
       interrupt: new Interrupt(),
       onProgress: () => {},
       command: ['bench:self'],

@@ -17,7 +17,7 @@
 #        (bench:self's C baseline), xz-utils
 #     2. a Docker daemon that answers (scripts/setup/docker.sh)
 #     3. npm ci (canvas builds from source)
-#     4. images capbench/app:v1 and capbench/lb:1 (offline base when no registry answers)
+#     4. images capbench/app:v1 and capbench/lb:2 (offline base when no registry answers)
 #     5. real k6 for the k6 driver's tests (scripts/setup/k6.sh; CAPBENCH_SKIP_K6=1 skips it)
 #     6. the local Kubernetes binaries, built once from Debian's source and cached
 #        (skipped with CAPBENCH_SKIP_K8S=1)

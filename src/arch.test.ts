@@ -21,8 +21,7 @@ export const DEPS: Record<string, readonly string[]> = {
   measure: ['model'],
   store: ['model'],
   sampling: ['model'],
-  // store: only for run liveness (run-lease), which is to be injected instead
-  targets: ['model', 'sampling', 'store'],
+  targets: ['model', 'sampling'],
   load: ['model', 'scenario', 'measure'],
   faults: ['model'],
   report: ['model', 'scenario', 'measure', 'store'],

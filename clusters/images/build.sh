@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # capbench: build the images the Compose target runs: capbench/app:v1 (clusters/app) and
-# capbench/lb:1 (clusters/images/lb). Idempotent and fast when both exist.
+# capbench/lb:2 (clusters/images/lb). Idempotent and fast when both exist.
 #
 #   clusters/images/build.sh [--rebuild]
 #
@@ -9,14 +9,14 @@
 #   2. node:20-bookworm-slim when present locally or pullable (the app; the lb then uses
 #      debian:bookworm-slim and installs haproxy with apt);
 #   3. capbench/base:bookworm built offline by build-base.sh (node and haproxy inside).
-# Env: CAPBENCH_APP_IMAGE (capbench/app:v1), CAPBENCH_LB_IMAGE (capbench/lb:1),
+# Env: CAPBENCH_APP_IMAGE (capbench/app:v1), CAPBENCH_LB_IMAGE (capbench/lb:2),
 #      CAPBENCH_PULL_TIMEOUT_S (20).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "${HERE}/../.." && pwd)"
 APP_IMAGE="${CAPBENCH_APP_IMAGE:-capbench/app:v1}"
-LB_IMAGE="${CAPBENCH_LB_IMAGE:-capbench/lb:1}"
+LB_IMAGE="${CAPBENCH_LB_IMAGE:-capbench/lb:2}"
 OFFICIAL_NODE=node:20-bookworm-slim
 OFFICIAL_DEBIAN=debian:bookworm-slim
 OFFLINE_BASE=capbench/base:bookworm

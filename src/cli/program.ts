@@ -11,7 +11,13 @@ import { runScenario, type RunOutcome, type TargetFactory } from '../run/run.ts'
 import { ProgressPrinter } from './progress.ts';
 import { installSignals } from './signals.ts';
 import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
-import { createTarget, parseTargetList, targetNames, type TargetName } from '../targets/registry.ts';
+import { runIsAlive } from '../store/run-lease.ts';
+import { createTarget, parseTargetList, targetNames, type TargetName, type TargetOptions } from '../targets/registry.ts';
+
+/** What every target gets from the CLI: its environment and the run leases that tell live runs from leftovers. */
+function baseTargetOptions(io: Io): TargetOptions {
+  return { env: io.env, runIsAlive };
+}
 
 /** What the CLI may touch of the outside world (injected in tests). */
 export interface Io {
@@ -118,6 +124,7 @@ export function buildProgram(io: Io): Command {
               model: flags.model,
               outRoot: resolve(io.cwd, flags.out),
               targetOptions: {
+                ...baseTargetOptions(io),
                 ...(flags.rebootDelay === undefined ? {} : { rebootDelayS: flags.rebootDelay }),
                 ...(flags.port === undefined ? {} : { port: flags.port }),
                 ...(flags.context === undefined ? {} : { context: flags.context }),
@@ -172,7 +179,7 @@ export function buildProgram(io: Io): Command {
     .description('list the targets and whether each is usable here (and why not); k6 availability')
     .action(async () => {
       for (const name of targetNames) {
-        const t = await createTarget(name, {});
+        const t = await createTarget(name, baseTargetOptions(io));
         const u = await t.probe();
         io.out(`${u.usable ? 'usable  ' : 'unusable'}  ${name.padEnd(10)} ${u.reason}${u.hint ? `\n            hint: ${u.hint}` : ''}\n`);
       }
@@ -188,7 +195,7 @@ export function buildProgram(io: Io): Command {
       .action(async (preset: string) => {
         const { clusterUp, clusterDown } = await import('../targets/kubernetes/cluster.ts');
         const log = (l: string): void => io.out(l + '\n');
-        await (verb === 'up' ? clusterUp(preset, log) : clusterDown(preset, log));
+        await (verb === 'up' ? clusterUp(preset, log, { env: io.env }) : clusterDown(preset, log, { env: io.env }));
       });
   }
 
@@ -198,7 +205,7 @@ export function buildProgram(io: Io): Command {
     .action(async () => {
       let n = 0;
       for (const name of targetNames) {
-        const t = await createTarget(name, {});
+        const t = await createTarget(name, baseTargetOptions(io));
         if (!(await t.probe()).usable) continue;
         for (const line of await t.cleanup()) {
           io.out(`${line}\n`);

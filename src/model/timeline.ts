@@ -40,8 +40,15 @@ export interface PlatformSecond {
   hpaDesiredReplicas?: number;
   /** HPA's current CPU utilisation (% of request) */
   hpaCpuPercent?: number;
-  /** CPU used by the app, in cores (1.0 = one full core) */
+  /** CPU used by the app, in cores (1.0 = one full core): the sum over its running replicas */
   cpuCores?: number;
+  /**
+   * CPU per running replica, in cores, by replica name (local: `local-N`; Compose: container
+   * name; Kubernetes: pod name). Present only together with `cpuCores`, and they agree:
+   * the values sum to it (± rounding). Kubernetes figures come from metrics.k8s.io, which
+   * refreshes every 10–15 s: a value is carried until a newer one arrives.
+   */
+  cpuCoresByReplica?: Record<string, number>;
   /** app pods/containers per node */
   podsPerNode?: Record<string, number>;
   nodesReady?: number;

@@ -2,10 +2,15 @@ import { HarnessError, unknownName } from '../model/index.ts';
 import { ComposeTarget } from './compose/compose-target.ts';
 import { createKubernetesTarget } from './kubernetes/kubernetes-target.ts';
 import { LocalTarget } from './local/local-target.ts';
-import type { Target } from './target.ts';
+import type { RunIsAlive } from './run-liveness.ts';
+import type { Env, Target } from './target.ts';
 
-/** Options any target factory may use (from CLI flags). */
+/** Options any target factory may use: what the CLI hands down (its environment, run liveness, flags). */
 export interface TargetOptions {
+  /** the environment commands and spawned processes get, and targets read settings from (the CLI's `io.env`) */
+  env: Env;
+  /** true while the harness of a run is alive (the store's run lease): its objects are no leftover */
+  runIsAlive: RunIsAlive;
   /** seconds a crashed Compose/local host stays down */
   rebootDelayS?: number;
   /** local: proxy port */
@@ -20,16 +25,26 @@ export interface TargetOptions {
 
 type Factory = (o: TargetOptions) => Promise<Target>;
 
+/** the options of a Kubernetes factory */
+function kube(o: TargetOptions): { env: Env; runIsAlive: RunIsAlive; allowDestructive?: boolean } {
+  return { env: o.env, runIsAlive: o.runIsAlive, ...(o.allowDestructive ? { allowDestructive: true } : {}) };
+}
+
 /** Target registry: name → factory. Names are kebab-case; unknown names list the valid ones. */
 export const targetFactories = {
-  local: async (o: TargetOptions) => new LocalTarget({ ...(o.port === undefined ? {} : { port: o.port }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
+  local: async (o: TargetOptions) => new LocalTarget({ env: o.env, ...(o.port === undefined ? {} : { port: o.port }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
   compose: async (o: TargetOptions) =>
-    new ComposeTarget({ ...(o.composeFile === undefined ? {} : { composeFile: o.composeFile }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
-  'local-k8s': async (o: TargetOptions) => createKubernetesTarget('local-k8s', { ...(o.allowDestructive ? { allowDestructive: true } : {}) }),
-  kind: async (o: TargetOptions) => createKubernetesTarget('kind', { ...(o.allowDestructive ? { allowDestructive: true } : {}) }),
-  minikube: async (o: TargetOptions) => createKubernetesTarget('minikube', { ...(o.allowDestructive ? { allowDestructive: true } : {}) }),
+    new ComposeTarget({
+      env: o.env,
+      runIsAlive: o.runIsAlive,
+      ...(o.composeFile === undefined ? {} : { composeFile: o.composeFile }),
+      ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }),
+    }),
+  'local-k8s': async (o: TargetOptions) => createKubernetesTarget('local-k8s', kube(o)),
+  kind: async (o: TargetOptions) => createKubernetesTarget('kind', kube(o)),
+  minikube: async (o: TargetOptions) => createKubernetesTarget('minikube', kube(o)),
   /** any kubeconfig context: --target kubernetes --context NAME */
-  kubernetes: async (o: TargetOptions) => createKubernetesTarget('kubernetes', { ...(o.context === undefined ? {} : { context: o.context }), ...(o.allowDestructive ? { allowDestructive: true } : {}) }),
+  kubernetes: async (o: TargetOptions) => createKubernetesTarget('kubernetes', { ...kube(o), ...(o.context === undefined ? {} : { context: o.context }) }),
 } satisfies Record<string, Factory>;
 
 export type TargetName = keyof typeof targetFactories;

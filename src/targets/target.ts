@@ -3,6 +3,13 @@ import type { Sampler } from '../sampling/sampler.ts';
 
 export type TargetKind = 'local' | 'compose' | 'kubernetes';
 
+/**
+ * An environment handed down from the CLI (its injected `io.env`): what external commands
+ * and spawned processes get, and where targets read settings such as `BASE_IMAGE` or
+ * `CAPBENCH_K8S_STATE`. Nothing below the CLI reads `process.env`.
+ */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 /** Whether a target can run on this machine, and why not. */
 export interface Usability {
   usable: boolean;

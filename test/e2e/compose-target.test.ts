@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PlatformEvent, PlatformSecond } from '../../src/model/index.ts';
 import { Clock } from '../../src/model/clock.ts';
-import { execFileRunner, tail } from '../../src/targets/command-runner.ts';
+import { commandRunner, tail } from '../../src/targets/command-runner.ts';
+
+const execFileRunner = commandRunner(process.env);
 import { dockerServerVersion } from '../../src/targets/compose/compose-cli.ts';
 import { BUILD_SCRIPT, ComposeTarget } from '../../src/targets/compose/compose-target.ts';
 
@@ -35,7 +37,7 @@ test('compose target end to end on real Docker', { skip, timeout: 600_000 }, asy
   timings['images'] = performance.now() - t0;
 
   const runId = `e2e-${Date.now().toString(36)}`;
-  const target = new ComposeTarget({ rebootDelayS: 0 });
+  const target = new ComposeTarget({ rebootDelayS: 0, env: process.env });
   let tornDown = false;
   t.after(async () => {
     if (!tornDown) await target.teardown({ fast: true });

@@ -40,6 +40,16 @@ async function run(args: string[], interrupt?: Interrupt): Promise<SavedRun> {
   return readRun(join(out, readdirSync(out)[0]!));
 }
 
+/** Runs a *.suite.ts of this folder in a test runner of its own, with the cluster up. */
+function suite(name: string): void {
+  const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
+  // a test runner started inside a test runner must not think it reports to a parent
+  const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', file], { env: { ...env, CAPBENCH_K8S_E2E: '1' }, encoding: 'utf8', timeout: 15 * 60_000 });
+  assert.equal(r.status, 0, (r.stdout ?? '').slice(-4000) + (r.stderr ?? '').slice(-2000));
+  assert.match(r.stdout, /^# pass 1$/m);
+}
+
 describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
   let hostBefore: ReturnType<typeof hostState>;
   let wasUp = false;
@@ -64,12 +74,11 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
   });
 
   it('target level: deploy, NodePort balancing, sampler vs API, HPA under bounded load (test/e2e/local-k8s-target.suite.ts)', () => {
-    const file = fileURLToPath(new URL('./local-k8s-target.suite.ts', import.meta.url));
-    // a test runner started inside a test runner must not think it reports to a parent
-    const { NODE_TEST_CONTEXT: _ignored, ...env } = process.env;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', file], { env: { ...env, CAPBENCH_K8S_E2E: '1' }, encoding: 'utf8', timeout: 15 * 60_000 });
-    assert.equal(r.status, 0, (r.stdout ?? '').slice(-4000) + (r.stderr ?? '').slice(-2000));
-    assert.match(r.stdout, /^# pass 1$/m);
+    suite('local-k8s-target.suite.ts');
+  });
+
+  it('replicas: the Deployment pinned to 1 → 3 → 2 → 1, exactly that many pods serving (test/e2e/local-k8s-replicas.suite.ts)', () => {
+    suite('local-k8s-replicas.suite.ts');
   });
 
   it('quick spike through the NodePort: the HPA scales the Deployment and ready pods follow', async () => {

@@ -13,7 +13,7 @@ import type { PlatformEvent, PlatformSecond } from '../../src/model/index.ts';
 import { Clock } from '../../src/model/clock.ts';
 import { KubeClient, loadKubeConfig } from '../../src/targets/kubernetes/kube-client.ts';
 import { LocalK8sDriver } from '../../src/targets/kubernetes/cluster-drivers.ts';
-import { execFileRunner } from '../../src/targets/command-runner.ts';
+import { commandRunner } from '../../src/targets/command-runner.ts';
 import { KubernetesTarget } from '../../src/targets/kubernetes/kubernetes-target.ts';
 import { APP_NAME, namespaceFor } from '../../src/targets/kubernetes/manifests.ts';
 
@@ -38,7 +38,7 @@ describe('local-k8s end to end', () => {
   const skip = enabled ? false : 'set CAPBENCH_K8S_E2E=1 (with `capbench cluster up local-k8s` done) to run';
   it('deploys, balances through the NodePort, scales with the HPA under load, tears down', { skip, timeout: 900_000 }, async () => {
     const log = (l: string): void => console.log(`# ${l}`);
-    const target = new KubernetesTarget({ preset: 'local-k8s' });
+    const target = new KubernetesTarget({ preset: 'local-k8s', env: process.env });
     const usable = await target.probe();
     assert.ok(usable.usable, `local-k8s must be usable: ${usable.reason} (hint: ${usable.hint})`);
     const runId = `e2e-${Date.now().toString(36)}`;
@@ -110,7 +110,7 @@ describe('local-k8s end to end', () => {
         assert.ok(events.some((e) => e.kind === 'pod-created') && events.some((e) => e.kind === 'pod-ready'), 'pod-created and pod-ready events');
 
         // the sampler's latest second agrees with what the API reports now
-        const client = await KubeClient.create(await loadKubeConfig('capbench-local-k8s', await new LocalK8sDriver(execFileRunner).kubeconfig()));
+        const client = await KubeClient.create(await loadKubeConfig('capbench-local-k8s', await new LocalK8sDriver(commandRunner(process.env)).kubeconfig()));
         let agreed = false;
         let lastPair = '';
         for (let i = 0; i < 10 && !agreed; i++) {
@@ -132,7 +132,7 @@ describe('local-k8s end to end', () => {
       console.log(`# figures ${JSON.stringify(figures)}`);
       console.log(`# events ${events.map((e) => `${(e.atMs / 1000).toFixed(1)}s ${e.kind} ${e.subject ?? ''} ${e.detail ?? ''}`.trim()).join(' | ')}`);
     }
-    const client = await KubeClient.create(await loadKubeConfig('capbench-local-k8s', await new LocalK8sDriver(execFileRunner).kubeconfig()));
+    const client = await KubeClient.create(await loadKubeConfig('capbench-local-k8s', await new LocalK8sDriver(commandRunner(process.env)).kubeconfig()));
     assert.equal(await client.namespaceExists(namespaceFor(runId)), false, 'teardown removes the namespace');
   });
 });

@@ -8,6 +8,7 @@ import { HarnessError } from '../../model/index.ts';
 import type { DeployOptions } from '../target.ts';
 import { ComposeTarget, DEFAULT_COMPOSE_FILE } from './compose-target.ts';
 import { FakeRunner, type FakeReply } from '../../testing/fake-runner.ts';
+import type { ServedBy } from '../net.ts';
 
 const RUN = 'run1';
 const PROJECT = 'capbench-run1';
@@ -46,33 +47,33 @@ function stack(flavour: 'v1' | 'v2', over: (file: string, args: string[]) => Fak
   });
 }
 
-const ok200 = async (): Promise<number> => 200;
+const ok200 = async (): Promise<ServedBy> => ({ status: 200, servedBy: null });
 
 test('deploy with compose v2: `docker compose … up -d` with run id, port and version in the env', async () => {
   const runner = stack('v2');
-  const t = new ComposeTarget({ runner, port: 18123, httpStatus: ok200 });
+  const t = new ComposeTarget({ runner, port: 18123, httpGet: ok200 });
   await t.deploy(deployOpts());
   const up = runner.find('docker', 'compose', '--project-name');
   assert.equal(up.length, 1);
-  assert.deepEqual(up[0]?.args, ['compose', '--project-name', PROJECT, '--file', DEFAULT_COMPOSE_FILE, 'up', '-d']);
+  assert.deepEqual(up[0]?.args, ['compose', '--project-name', PROJECT, '--file', DEFAULT_COMPOSE_FILE, 'up', '-d', '--scale', 'api=2']);
   assert.deepEqual(up[0]?.env, { CAPBENCH_RUN_ID: RUN, CAPBENCH_PORT: '18123', APP_VERSION: 'v1' });
   assert.equal(t.baseUrl(), 'http://127.0.0.1:18123');
   // images present: the build script is not run
   assert.equal(runner.calls.some((c) => c.file.endsWith('build.sh')), false);
-  assert.ok(runner.lines().includes('docker image inspect --format {{.Id}} capbench/app:v1 capbench/lb:1'));
+  assert.ok(runner.lines().includes('docker image inspect --format {{.Id}} capbench/app:v1 capbench/lb:2'));
   // replicas are found by the run-id label and the service label
   assert.ok(runner.lines().includes('docker ps -a -q --no-trunc --filter label=capbench.run-id=run1 --filter label=com.docker.compose.service=api'));
 });
 
 test('deploy with compose v1: `docker-compose …`; missing images are built by clusters/images/build.sh', async () => {
   const runner = stack('v1', (file, args) => (file === 'docker' && args[0] === 'image' ? { code: 1, stderr: 'No such image' } : undefined));
-  const t = new ComposeTarget({ runner, port: 18124, httpStatus: ok200 });
+  const t = new ComposeTarget({ runner, port: 18124, httpGet: ok200 });
   const progress: string[] = [];
   await t.deploy({ ...deployOpts(), onProgress: (l) => progress.push(l) });
   const build = runner.calls.findIndex((c) => c.file.endsWith('clusters/images/build.sh'));
   const up = runner.calls.findIndex((c) => c.file === 'docker-compose' && c.args.includes('up'));
   assert.ok(build >= 0 && up > build, runner.lines().join('\n'));
-  assert.deepEqual(runner.calls[up]?.args, ['--project-name', PROJECT, '--file', DEFAULT_COMPOSE_FILE, 'up', '-d']);
+  assert.deepEqual(runner.calls[up]?.args, ['--project-name', PROJECT, '--file', DEFAULT_COMPOSE_FILE, 'up', '-d', '--scale', 'api=2']);
   assert.ok(progress.some((l) => /2\/2 api healthy, lb \/readyz 200/.test(l)), progress.join('\n'));
 });
 
@@ -80,7 +81,7 @@ test('deploy times out with the last health output in the error', async () => {
   const runner = stack('v2', (file, args) =>
     file === 'docker' && args[0] === 'inspect' ? { stdout: JSON.stringify([inspected('aaa', 'v1', 'starting'), inspected('bbb', 'v1', 'healthy')]) } : undefined,
   );
-  const t = new ComposeTarget({ runner, port: 18125, httpStatus: ok200, readyTimeoutMs: 10 });
+  const t = new ComposeTarget({ runner, port: 18125, httpGet: ok200, readyTimeoutMs: 10 });
   await assert.rejects(t.deploy(deployOpts()), (err: unknown) => {
     assert.ok(err instanceof HarnessError);
     assert.match(err.message, /1\/2 api healthy/);
@@ -105,7 +106,7 @@ test('probe never throws: no compose CLI → not usable, with the setup hint', a
 
 test('teardown: compose down for the project, then everything labelled with the run id; idempotent', async () => {
   const runner = stack('v2');
-  const t = new ComposeTarget({ runner, port: 18126, httpStatus: ok200 });
+  const t = new ComposeTarget({ runner, port: 18126, httpGet: ok200 });
   await t.teardown({ fast: true }); // before deploy: nothing to do
   assert.equal(runner.calls.length, 0);
   await t.deploy(deployOpts());
@@ -130,7 +131,7 @@ test('teardown removes what compose left behind, by label, and fails when someth
     if (file === 'docker' && a === 'network ls -q --filter label=capbench.run-id=run1') return { stdout: 'n1\n' };
     return undefined;
   });
-  const t = new ComposeTarget({ runner, port: 18127, httpStatus: ok200 });
+  const t = new ComposeTarget({ runner, port: 18127, httpGet: ok200 });
   await t.deploy(deployOpts());
   await assert.rejects(t.teardown({ fast: true }), /teardown must leave nothing labelled capbench\.run-id=run1 \(got network n1/);
   assert.ok(runner.lines().includes('docker rm -f -v c1 c2'));
@@ -146,7 +147,7 @@ test('nodes capability: crash SIGKILLs every container of the run; restore is up
     if (file === 'docker' && args[0] === 'kill') running = '';
     return undefined;
   });
-  const t = new ComposeTarget({ runner, port: 18128, httpStatus: ok200, rebootDelayS: 7 });
+  const t = new ComposeTarget({ runner, port: 18128, httpGet: ok200, rebootDelayS: 7 });
   await t.deploy(deployOpts());
   const nodes = t.capabilities().nodes;
   assert.ok(nodes !== undefined);
@@ -160,7 +161,7 @@ test('nodes capability: crash SIGKILLs every container of the run; restore is up
   assert.equal(runner.find('docker', 'kill').length, kills);
   runner.calls.length = 0;
   await nodes.restore('host');
-  assert.deepEqual(runner.lines(), [`docker compose --project-name ${PROJECT} --file ${DEFAULT_COMPOSE_FILE} up -d`]);
+  assert.deepEqual(runner.lines(), [`docker compose --project-name ${PROJECT} --file ${DEFAULT_COMPOSE_FILE} up -d --scale api=2`]);
   await assert.rejects(nodes.crash('worker-1'), /unknown node "worker-1"; valid: host/);
 });
 
@@ -169,13 +170,13 @@ test('workloads capability: rollOut recreates api with the new APP_VERSION; wait
   const runner = stack('v1', (file, args) =>
     file === 'docker' && args[0] === 'inspect' ? { stdout: JSON.stringify([inspected('aaa', version, 'healthy'), inspected('bbb', version, 'healthy')]) } : undefined,
   );
-  const t = new ComposeTarget({ runner, port: 18129, httpStatus: ok200 });
+  const t = new ComposeTarget({ runner, port: 18129, httpGet: ok200 });
   await t.deploy(deployOpts());
   const w = t.capabilities().workloads;
   assert.ok(w !== undefined);
   await w.rollOut('v2');
   const call = runner.find('docker-compose').at(-1);
-  assert.deepEqual(call?.args, ['--project-name', PROJECT, '--file', DEFAULT_COMPOSE_FILE, 'up', '-d', '--no-deps', '--force-recreate', 'api']);
+  assert.deepEqual(call?.args, ['--project-name', PROJECT, '--file', DEFAULT_COMPOSE_FILE, 'up', '-d', '--scale', 'api=2', '--no-deps', '--force-recreate', 'api']);
   assert.equal(call?.env?.['APP_VERSION'], 'v2');
   await assert.rejects(w.waitRolledOut('v2', 10, new AbortController().signal), /0\/2 api healthy on v2, 2 on another version/);
   version = 'v2';
@@ -190,17 +191,19 @@ test('leftovers: compose-made managed objects of other runs; cleanup removes the
     const a = args.join(' ');
     if (file !== 'docker') return undefined;
     if (a.startsWith('ps -a --filter label=capbench.managed=true --filter label=com.docker.compose.project'))
-      return { stdout: 'capbench-old_api_1\told\ncapbench-run1-api-1\trun1\n' };
+      return { stdout: 'capbench-old_api_1\told\ncapbench-run1-api-1\trun1\ncapbench-live_api_1\tlive\n' };
     if (a.startsWith('network ls --filter label=capbench.managed=true')) return { stdout: 'capbench-old_default\told\n' };
     return undefined;
   });
-  const t = new ComposeTarget({ runner, port: 18130, httpStatus: ok200 });
+  const t = new ComposeTarget({ runner, port: 18130, httpGet: ok200, runIsAlive: (id) => id === 'live' });
   await t.deploy(deployOpts());
   assert.deepEqual(await t.leftovers(), ['container capbench-old_api_1 (run old)', 'network capbench-old_default (run old)']);
   runner.calls.length = 0;
   assert.deepEqual(await t.cleanup(), ['container capbench-old_api_1 (run old)', 'network capbench-old_default (run old)']);
   assert.ok(runner.lines().includes('docker ps -a -q --filter label=capbench.run-id=old'));
   assert.ok(!runner.lines().some((l) => l.includes('capbench.run-id=run1')), 'the current run is never cleaned up');
+  assert.ok(!runner.lines().some((l) => l.includes('capbench.run-id=live')), 'nor a run whose harness is alive');
+  await assert.rejects(new ComposeTarget({ runner }).leftovers(), /leftovers and cleanup need runIsAlive/);
 });
 
 test('describe and a custom compose file: replicas and CPU come from the file', () => {

@@ -11,10 +11,12 @@ import {
   KIND_METRICS_SERVER,
   KindDriver,
   LOCAL_K8S_DIR,
+  LOCAL_K8S_STATE,
   LocalK8sDriver,
   MinikubeDriver,
   driverForContext,
   parseLocalK8sNodeStatus,
+  presetDriver,
   type Applier,
 } from './cluster-drivers.ts';
 import type { KubeObject } from './manifests.ts';
@@ -170,6 +172,13 @@ describe('local-k8s preset', () => {
       ['bash', `${LOCAL_K8S_DIR}load-image.sh`, 'capbench/app:v1'],
       ['bash', `${LOCAL_K8S_DIR}node.sh`, 'status'],
     ]);
+  });
+
+  it('the kubeconfig falls back to the state directory, CAPBENCH_K8S_STATE from the injected env when given', async () => {
+    const silent = new FakeRunner(() => ({ code: 1, stdout: 'API=down\n' }));
+    assert.equal(await new LocalK8sDriver(silent).kubeconfig(), `${LOCAL_K8S_STATE}/kubeconfig`);
+    assert.equal(await presetDriver('local-k8s', silent, recordingApplier(), { CAPBENCH_K8S_STATE: '/tmp/k8s-state' }).kubeconfig(), '/tmp/k8s-state/kubeconfig');
+    assert.equal(await driverForContext('capbench-local-k8s', silent, recordingApplier(), {})!.kubeconfig(), `${LOCAL_K8S_STATE}/kubeconfig`);
   });
 
   it('cluster up = up.sh, images built and loaded; down = down.sh', async () => {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../../model/index.ts';
 import { tail, type CommandResult, type CommandRunner } from '../command-runner.ts';
+import type { Env } from '../target.ts';
 import { readManifestFile, type KubeObject } from './manifests.ts';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -12,6 +13,8 @@ export const IMAGES_BUILD = `${REPO}clusters/images/build.sh`;
 export const APP_IMAGE = 'capbench/app:v1';
 /** NodePort published on 127.0.0.1 by the kind and minikube presets */
 export const PUBLISHED_NODE_PORT = 30080;
+/** where clusters/local-k8s keeps its state (kubeconfig, logs); CAPBENCH_K8S_STATE overrides it, as for the scripts */
+export const LOCAL_K8S_STATE = '/var/lib/capbench/local-k8s';
 
 export type PresetName = 'local-k8s' | 'kind' | 'minikube';
 export const presetNames: readonly PresetName[] = ['local-k8s', 'kind', 'minikube'];
@@ -89,7 +92,7 @@ export class LocalK8sDriver implements ClusterDriver {
   readonly nodePort = undefined;
   private kubeconfigPath: string | undefined;
 
-  constructor(private readonly runner: CommandRunner, private readonly dir = LOCAL_K8S_DIR) {}
+  constructor(private readonly runner: CommandRunner, private readonly dir = LOCAL_K8S_DIR, private readonly stateDir = LOCAL_K8S_STATE) {}
 
   private script(name: string, args: string[] = []): string[] {
     return [`${this.dir}${name}`, ...args];
@@ -99,7 +102,7 @@ export class LocalK8sDriver implements ClusterDriver {
     if (this.kubeconfigPath) return this.kubeconfigPath;
     const r = await this.runner.run('bash', this.script('status.sh'), { timeoutMs: 30_000 });
     const m = /^KUBECONFIG=(.+)$/m.exec(r.stdout);
-    this.kubeconfigPath = m?.[1]?.trim() ?? `${process.env.CAPBENCH_K8S_STATE ?? '/var/lib/capbench/local-k8s'}/kubeconfig`;
+    this.kubeconfigPath = m?.[1]?.trim() ?? `${this.stateDir}/kubeconfig`;
     return this.kubeconfigPath;
   }
 
@@ -336,11 +339,11 @@ export class MinikubeDriver implements ClusterDriver {
   }
 }
 
-/** The driver of a preset. */
-export function presetDriver(preset: PresetName, runner: CommandRunner, apply: Applier): ClusterDriver {
+/** The driver of a preset; `env` is the CLI's (CAPBENCH_K8S_STATE moves local-k8s's state). */
+export function presetDriver(preset: PresetName, runner: CommandRunner, apply: Applier, env: Env = {}): ClusterDriver {
   switch (preset) {
     case 'local-k8s':
-      return new LocalK8sDriver(runner);
+      return new LocalK8sDriver(runner, LOCAL_K8S_DIR, env['CAPBENCH_K8S_STATE'] ?? LOCAL_K8S_STATE);
     case 'kind':
       return new KindDriver(runner, apply);
     case 'minikube':
@@ -353,8 +356,8 @@ export function presetDriver(preset: PresetName, runner: CommandRunner, apply: A
  * says so (kind-<cluster>, minikube, capbench-local-k8s); undefined for any other
  * cluster (no node crashes, no image loading there).
  */
-export function driverForContext(context: string, runner: CommandRunner, apply: Applier): ClusterDriver | undefined {
-  if (context === 'capbench-local-k8s') return new LocalK8sDriver(runner);
+export function driverForContext(context: string, runner: CommandRunner, apply: Applier, env: Env = {}): ClusterDriver | undefined {
+  if (context === 'capbench-local-k8s') return new LocalK8sDriver(runner, LOCAL_K8S_DIR, env['CAPBENCH_K8S_STATE'] ?? LOCAL_K8S_STATE);
   if (context.startsWith('kind-') && context.length > 5) return new KindDriver(runner, apply, context.slice(5));
   if (context === 'minikube') return new MinikubeDriver(runner, 'minikube');
   return undefined;

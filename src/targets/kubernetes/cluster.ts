@@ -1,9 +1,12 @@
-import { execFileRunner, type CommandRunner } from '../command-runner.ts';
+import { commandRunner, type CommandRunner } from '../command-runner.ts';
+import type { Env } from '../target.ts';
 import { presetDriver, presetNames, type Applier, type Log, type PresetName } from './cluster-drivers.ts';
 import { applyObjects } from './kube-client.ts';
 import { unknownName } from '../../model/index.ts';
 
 export interface ClusterCommandDeps {
+  /** the environment the cluster scripts run with (the CLI passes its own); default none */
+  env?: Env;
   runner?: CommandRunner;
   apply?: Applier;
 }
@@ -18,7 +21,7 @@ function preset(name: string): PresetName {
  * with metrics for the HPA and the app image loaded. Idempotent. Throws HarnessError.
  */
 export async function clusterUp(name: string, log: Log, deps: ClusterCommandDeps = {}): Promise<void> {
-  const driver = presetDriver(preset(name), deps.runner ?? execFileRunner, deps.apply ?? applyObjects);
+  const driver = presetDriver(preset(name), deps.runner ?? commandRunner(deps.env ?? {}), deps.apply ?? applyObjects, deps.env);
   await driver.up(log);
   const s = await driver.status();
   log(`${name}: ${s.reason} (context ${driver.context})`);
@@ -26,7 +29,7 @@ export async function clusterUp(name: string, log: Log, deps: ClusterCommandDeps
 
 /** `capbench cluster down local-k8s|kind|minikube`: delete (or stop) the preset's cluster. Idempotent. */
 export async function clusterDown(name: string, log: Log, deps: ClusterCommandDeps = {}): Promise<void> {
-  const driver = presetDriver(preset(name), deps.runner ?? execFileRunner, deps.apply ?? applyObjects);
+  const driver = presetDriver(preset(name), deps.runner ?? commandRunner(deps.env ?? {}), deps.apply ?? applyObjects, deps.env);
   await driver.down(log);
   log(`${name}: down`);
 }

@@ -19,10 +19,11 @@ describe('KubernetesTarget safety', () => {
     ['context prod with --allow-destructive (still no crash mechanism known)', { context: 'prod', allowDestructive: true }, false],
   ];
   for (const [name, o, nodes] of table) {
-    it(`${name}: nodes capability ${nodes ? 'offered' : 'absent'}; workloads always`, () => {
+    it(`${name}: nodes capability ${nodes ? 'offered' : 'absent'}; workloads and replicas (max 32) always`, () => {
       const t = new KubernetesTarget({ ...o, runner: new FakeRunner(), apply: noApply });
       assert.equal(t.capabilities().nodes !== undefined, nodes);
       assert.ok(t.capabilities().workloads);
+      assert.equal(t.capabilities().replicas?.max, 32);
       assert.equal(t.kind, 'kubernetes');
     });
   }
@@ -54,6 +55,12 @@ describe('KubernetesTarget safety', () => {
     assert.deepEqual([down.usable, down.hint], [false, 'capbench cluster up kind']);
     const lk = await new KubernetesTarget({ preset: 'local-k8s', runner: new FakeRunner(() => ({ code: 1, stdout: 'API=down\n' })) }).probe();
     assert.deepEqual([lk.usable, lk.hint], [false, 'capbench cluster up local-k8s']);
+  });
+
+  it('leftovers and cleanup need the run liveness the CLI injects', async () => {
+    const t = new KubernetesTarget({ context: 'kind-dev', runner: new FakeRunner(), apply: noApply });
+    await assert.rejects(t.leftovers(), /leftovers and cleanup need runIsAlive/);
+    await assert.rejects(t.cleanup(), /leftovers and cleanup need runIsAlive/);
   });
 
   it('teardown before deploy is a no-op', async () => {

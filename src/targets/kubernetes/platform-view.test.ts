@@ -27,6 +27,25 @@ const hpa = (desired: number, cpu?: number, scaled?: { at: string; from: number 
 });
 
 describe('PlatformView seconds', () => {
+  it('app CPU from metrics.k8s.io: summed over running pods, only when every running pod has a reading', () => {
+    const { view } = setup();
+    view.apply('pod', 'add', pod('a', 'n1', true), true);
+    view.apply('pod', 'add', pod('b', 'n2', true), true);
+    view.apply('pod', 'add', pod('c', undefined, false, { phase: 'Pending' }), true);
+    view.apply('pod', 'add', pod('old', 'n2', true, { deleting: true }), true);
+    assert.equal(view.second(0).cpuCores, undefined, 'no reading yet');
+    view.setPodCpu(new Map([['a', 0.1234], ['b', 0.05], ['old', 0.2]]));
+    const s = view.second(1);
+    assert.equal(s.cpuCores, 0.173, 'a + b; pending and terminating pods do not count');
+    assert.deepEqual(s.cpuCoresByReplica, { a: 0.123, b: 0.05 });
+    view.apply('pod', 'add', pod('d', 'n3', false));
+    assert.equal(view.second(2).cpuCores, undefined, 'a new running pod without a reading: no figure rather than a partial one');
+    view.setPodCpu(null);
+    view.apply('pod', 'delete', pod('d', 'n3', false));
+    assert.equal(view.second(3).cpuCores, undefined, 'readings withdrawn');
+  });
+
+
   it('reports replicas, HPA, pods per node and node readiness', () => {
     const { view } = setup();
     view.apply('node', 'add', node('n1', true), true);

@@ -114,6 +114,7 @@ export class PlatformView {
   private revision: number | undefined;
   private rolloutActive = false;
   private fresh = true;
+  private podCpu: Map<string, number> | null = null;
 
   constructor(private readonly emit: (e: PlatformEvent) => void, private readonly now: () => number) {}
 
@@ -130,6 +131,11 @@ export class PlatformView {
     if (fresh === this.fresh) return;
     this.fresh = fresh;
     this.ev(fresh ? 'watch-gap-end' : 'watch-gap-start', 'api-server', why);
+  }
+
+  /** the latest CPU per pod (cores) from metrics.k8s.io, or null when there is none (pod-cpu.ts) */
+  setPodCpu(byPod: Map<string, number> | null): void {
+    this.podCpu = byPod;
   }
 
   /** feed one informer callback; `initial` = part of the first list (no creation events) */
@@ -255,6 +261,14 @@ export class PlatformView {
     s.podsPerNode = perNode;
     s.nodesTotal = this.nodes.size;
     s.nodesReady = [...this.nodes.values()].filter(nodeReady).length;
+    // app CPU only when every running pod has a reading (a pod gets one 10–30 s after it starts)
+    const running = pods.filter((p) => p.status?.phase === 'Running').map((p) => p.metadata?.name ?? '');
+    const podCpu = this.podCpu;
+    if (podCpu !== null && running.every((n) => podCpu.has(n))) {
+      const byPod = Object.fromEntries(running.map((n) => [n, Math.round(podCpu.get(n)! * 1000) / 1000]));
+      s.cpuCores = Math.round(running.reduce((sum, n) => sum + podCpu.get(n)!, 0) * 1000) / 1000;
+      s.cpuCoresByReplica = byPod;
+    }
     return s;
   }
 }

@@ -2,7 +2,10 @@ import type Dockerode from 'dockerode';
 import type { PlatformEvent, PlatformEventKind, PlatformSecond } from '../../model/index.ts';
 import type { Clock } from '../../model/clock.ts';
 import type { Sampler, SamplerSink } from '../../sampling/sampler.ts';
+import { ContainerCpu, destroy, onLines } from './container-cpu.ts';
 import { COMPOSE_SERVICE_LABEL, RUN_ID_LABEL } from './labels.ts';
+
+export { coresFromStats } from './container-cpu.ts';
 
 /** The part of the Docker Engine API the sampler uses (dockerode satisfies it; tests fake it). */
 export interface DockerApi {
@@ -16,36 +19,10 @@ export interface ComposeSamplerOptions {
   runId: string;
   /** the app service (its containers are the replicas) */
   service: string;
-  /** replicas the compose file asks for */
-  desiredReplicas: number;
+  /** replicas the run asks for now (the compose file's, or the last scale) */
+  desiredReplicas: () => number;
   /** node name the containers run on (Compose has one: the Docker host) */
   nodeName?: string;
-}
-
-/** CPU stats older than this are not used for a second's cpuCores. */
-const STATS_FRESH_MS = 2500;
-
-interface StatsWatch {
-  stream: NodeJS.ReadableStream | null;
-  cores: number | null;
-  atPerfMs: number;
-}
-
-interface CpuUsage {
-  cpu_usage?: { total_usage?: number; percpu_usage?: number[] };
-  system_cpu_usage?: number;
-  online_cpus?: number;
-}
-
-/** Cores used between two Docker stats samples (`docker stats` arithmetic); null = not computable. */
-export function coresFromStats(s: { cpu_stats?: CpuUsage; precpu_stats?: CpuUsage }): number | null {
-  const cur = s.cpu_stats;
-  const pre = s.precpu_stats;
-  const cpu = (cur?.cpu_usage?.total_usage ?? NaN) - (pre?.cpu_usage?.total_usage ?? NaN);
-  const sys = (cur?.system_cpu_usage ?? NaN) - (pre?.system_cpu_usage ?? NaN);
-  if (!(pre?.system_cpu_usage) || !Number.isFinite(cpu) || !Number.isFinite(sys) || sys <= 0 || cpu < 0) return null;
-  const online = cur?.online_cpus || cur?.cpu_usage?.percpu_usage?.length || 1;
-  return (cpu / sys) * online;
 }
 
 /** Maps a Docker container event action to a platform event kind; null = not interesting. */
@@ -55,24 +32,6 @@ export function eventKind(action: string): PlatformEventKind | null {
   if (action === 'health_status: healthy') return 'replica-ready';
   if (action === 'health_status: unhealthy') return 'replica-unready';
   return null;
-}
-
-function destroy(stream: NodeJS.ReadableStream | null): void {
-  (stream as unknown as { destroy?: () => void } | null)?.destroy?.();
-}
-
-/** Calls `onLine` for each complete line of an NDJSON stream. */
-function onLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let buf = '';
-  stream.on('data', (chunk: Buffer | string) => {
-    buf += chunk.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
-      if (line !== '') onLine(line);
-    }
-  });
 }
 
 interface DockerEvent {
@@ -87,7 +46,8 @@ interface DockerEvent {
 /**
  * Compose platform sampler, through the Docker Engine API: once a second it lists the
  * run's containers (by run-id label) and reports running/healthy replicas of the app
- * service and their CPU (from one stats stream per running replica); Docker's event
+ * service and their CPU — in total (`cpuCores`) and per container (`cpuCoresByReplica`),
+ * given only when every running replica has a fresh sample (container-cpu.ts); Docker's event
  * stream (filtered by the run-id label) gives start/die/health events. Never throws after
  * `start`: an unanswered list is a `gap` second, a broken event stream is a watch gap.
  */
@@ -105,10 +65,11 @@ export class ComposeSampler implements Sampler {
   private eventsRetry: NodeJS.Timeout | null = null;
   private lastEventEpochS = 0;
   private readonly seenEvents = new Set<string>();
-  private readonly stats = new Map<string, StatsWatch>();
+  private readonly cpu: ContainerCpu;
 
   constructor(opts: ComposeSamplerOptions) {
     this.opts = opts;
+    this.cpu = new ContainerCpu(opts.docker);
   }
 
   /** Starts the event watch and the per-second polling. Resolves once the first list has been tried. */
@@ -132,8 +93,7 @@ export class ComposeSampler implements Sampler {
     destroy(this.events);
     this.events = null;
     await this.tickRunning?.catch(() => undefined);
-    for (const w of this.stats.values()) destroy(w.stream);
-    this.stats.clear();
+    this.cpu.stop();
   }
 
   private schedule(): void {
@@ -205,70 +165,20 @@ export class ComposeSampler implements Sampler {
 
     const running = list.filter((c) => c.State === 'running');
     const ready = running.filter((c) => /\(healthy\)/.test(c.Status));
-    this.syncStats(running.map((c) => c.Id));
+    this.cpu.sync(running.map((c) => c.Id));
     const s: PlatformSecond = {
       t,
-      desiredReplicas: this.opts.desiredReplicas,
+      desiredReplicas: this.opts.desiredReplicas(),
       runningReplicas: running.length,
       readyReplicas: ready.length,
       podsPerNode: { [this.opts.nodeName ?? 'host']: running.length },
     };
-    const cores = this.cpuCores(running.map((c) => c.Id));
-    if (cores !== null) s.cpuCores = Math.round(cores * 1000) / 1000;
+    const cores = this.cpu.cores(running.map((c) => c.Id));
+    if (cores !== null) {
+      s.cpuCores = round3([...cores.values()].reduce((a, b) => a + b, 0));
+      s.cpuCoresByReplica = Object.fromEntries(running.map((c) => [containerName(c), round3(cores.get(c.Id) ?? 0)]));
+    }
     this.emitSecond(s);
-  }
-
-  /** Sum of fresh per-replica CPU, or null when a running replica has no fresh sample yet. */
-  private cpuCores(ids: string[]): number | null {
-    let sum = 0;
-    const now = performance.now();
-    for (const id of ids) {
-      const w = this.stats.get(id);
-      if (w === undefined || w.cores === null || now - w.atPerfMs > STATS_FRESH_MS) return null;
-      sum += w.cores;
-    }
-    return sum;
-  }
-
-  private syncStats(runningIds: string[]): void {
-    const want = new Set(runningIds);
-    for (const [id, w] of this.stats) {
-      if (!want.has(id)) {
-        destroy(w.stream);
-        this.stats.delete(id);
-      }
-    }
-    for (const id of want) {
-      if (this.stats.has(id)) continue;
-      const w: StatsWatch = { stream: null, cores: null, atPerfMs: 0 };
-      this.stats.set(id, w);
-      this.opts.docker
-        .getContainer(id)
-        .stats({ stream: true })
-        .then((stream) => {
-          if (this.stopped || this.stats.get(id) !== w) return destroy(stream);
-          w.stream = stream;
-          onLines(stream, (line) => {
-            try {
-              const cores = coresFromStats(JSON.parse(line) as Parameters<typeof coresFromStats>[0]);
-              if (cores !== null) {
-                w.cores = cores;
-                w.atPerfMs = performance.now();
-              }
-            } catch {
-              // a torn line: the next one comes within a second
-            }
-          });
-          const end = (): void => {
-            if (this.stats.get(id) === w) this.stats.delete(id); // re-opened on the next poll if still running
-          };
-          stream.on('end', end);
-          stream.on('error', end);
-        })
-        .catch(() => {
-          if (this.stats.get(id) === w) this.stats.delete(id);
-        });
-    }
   }
 
   private async openEvents(): Promise<void> {
@@ -332,4 +242,13 @@ export class ComposeSampler implements Sampler {
     const detail = action === 'die' && attrs['exitCode'] !== undefined ? `exit ${attrs['exitCode']}` : undefined;
     this.emitEvent(kind, atMs, attrs['name'] ?? ev.Actor?.ID?.slice(0, 12), detail);
   }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** `/capbench-x_api_1` → `capbench-x_api_1`; the short id when the list has no name */
+function containerName(c: Dockerode.ContainerInfo): string {
+  return c.Names?.[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12);
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type Dockerode from 'dockerode';
 import type { PlatformEvent, PlatformSecond } from '../../model/index.ts';
 import { Clock } from '../../model/clock.ts';
-import { ComposeSampler, coresFromStats, eventKind, type DockerApi } from './compose-sampler.ts';
+import { ComposeSampler, coresFromStats, eventKind, type DockerApi } from './sampler.ts';
 
 test('coresFromStats: docker stats arithmetic', () => {
   const table: Array<[string, Parameters<typeof coresFromStats>[0], number | null]> = [
@@ -26,7 +26,7 @@ test('eventKind maps container actions', () => {
 });
 
 function container(id: string, state: string, status: string): Dockerode.ContainerInfo {
-  return { Id: id, State: state, Status: status } as Dockerode.ContainerInfo;
+  return { Id: id, Names: [`/p-api-${id}`], State: state, Status: status } as Dockerode.ContainerInfo;
 }
 
 class FakeDocker implements DockerApi {
@@ -65,7 +65,7 @@ test('sampler: per-second replicas, CPU from stats streams, label-filtered event
   clock.start();
   const seconds: PlatformSecond[] = [];
   const events: PlatformEvent[] = [];
-  const sampler = new ComposeSampler({ docker, runId: 'r1', service: 'api', desiredReplicas: 2 });
+  const sampler = new ComposeSampler({ docker, runId: 'r1', service: 'api', desiredReplicas: () => 2 });
   await sampler.start(clock, { second: (s) => seconds.push(s), event: (e) => events.push(e) });
 
   assert.deepEqual(docker.listCalls[0], { all: true, filters: { label: ['capbench.run-id=r1', 'com.docker.compose.service=api'] } });
@@ -90,7 +90,7 @@ test('sampler: per-second replicas, CPU from stats streams, label-filtered event
   // the next second: CPU of both replicas summed (0.25 and 0.5 of a 2-core host's time = 0.5 + 1.0 cores)
   docker.list = [container('b', 'running', 'Up 2 seconds (healthy)')];
   await new Promise((r) => setTimeout(r, 1100));
-  assert.deepEqual(seconds[1], { t: 1, desiredReplicas: 2, runningReplicas: 1, readyReplicas: 1, podsPerNode: { host: 1 }, cpuCores: 1 });
+  assert.deepEqual(seconds[1], { t: 1, desiredReplicas: 2, runningReplicas: 1, readyReplicas: 1, podsPerNode: { host: 1 }, cpuCores: 1, cpuCoresByReplica: { 'p-api-b': 1 } });
   assert.equal(docker.statsStreams.get('a')?.destroyed, true, 'stats stream of a stopped replica is closed');
   await sampler.stop();
   await sampler.stop();
@@ -105,9 +105,35 @@ test('sampler: a failing list is a gap second and a watch gap, never a throw', a
   clock.start();
   const seconds: PlatformSecond[] = [];
   const events: PlatformEvent[] = [];
-  const sampler = new ComposeSampler({ docker, runId: 'r1', service: 'api', desiredReplicas: 2 });
+  const sampler = new ComposeSampler({ docker, runId: 'r1', service: 'api', desiredReplicas: () => 2 });
   await sampler.start(clock, { second: (s) => seconds.push(s), event: (e) => events.push(e) });
   assert.deepEqual(seconds, [{ t: 0, gap: true }]);
   assert.deepEqual(events.map((e) => [e.kind, e.subject]), [['watch-gap-start', 'containers']]);
   await sampler.stop();
+});
+
+test('sampler: CPU per replica by container name, summing to cpuCores; desired follows a scale', async () => {
+  const docker = new FakeDocker();
+  docker.list = [container('a', 'running', 'Up 5 seconds (healthy)'), container('b', 'running', 'Up 5 seconds (healthy)')];
+  let desired = 2;
+  const clock = new Clock();
+  clock.start();
+  const seconds: PlatformSecond[] = [];
+  const sampler = new ComposeSampler({ docker, runId: 'r1', service: 'api', desiredReplicas: () => desired });
+  await sampler.start(clock, { second: (s) => seconds.push(s), event: () => undefined });
+  await new Promise((r) => setImmediate(r));
+  docker.statsStreams.get('a')?.write(stats(0.25e9, 1e9 + 1));
+  docker.statsStreams.get('b')?.write(stats(0.5e9, 1e9 + 1));
+  desired = 3;
+  await new Promise((r) => setTimeout(r, 1100));
+  await sampler.stop();
+  assert.deepEqual(seconds[1], {
+    t: 1,
+    desiredReplicas: 3,
+    runningReplicas: 2,
+    readyReplicas: 2,
+    podsPerNode: { host: 2 },
+    cpuCores: 1.5,
+    cpuCoresByReplica: { 'p-api-a': 0.5, 'p-api-b': 1 },
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * KubeSampler against a fake API server (plain HTTP on 127.0.0.1): informers list and
- * watch, one second per clock second, and an API outage shows as gap seconds between
- * watch-gap-start and watch-gap-end — never as filled-in values.
+ * watch, one second per clock second, app CPU from metrics.k8s.io, and an API outage shows
+ * as gap seconds between watch-gap-start and watch-gap-end — never as filled-in values.
  */
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlatformEvent, PlatformSecond } from '../../model/index.ts';
 import { Clock } from '../../model/clock.ts';
-import { KubeSampler } from './kube-sampler.ts';
+import { KubeSampler } from './sampler.ts';
 import { k8s } from './kube-lib.ts';
 
 const NS = 'capbench-test';
@@ -33,6 +33,16 @@ const objects: Record<string, object[]> = {
   })),
   [`/apis/autoscaling/v2/namespaces/${NS}/horizontalpodautoscalers`]: [{ metadata: { name: 'api', namespace: NS, resourceVersion: '1' }, status: { desiredReplicas: 2, currentReplicas: 2 } }],
 };
+/** metrics.k8s.io as metrics-server / the local-k8s adapter answer it: nanocores and millicores */
+const podMetrics = {
+  kind: 'PodMetricsList',
+  apiVersion: 'metrics.k8s.io/v1beta1',
+  metadata: {},
+  items: [
+    { metadata: { name: 'a', namespace: NS }, timestamp: '2024-01-01T00:00:00Z', window: '30s', containers: [{ name: 'app', usage: { cpu: '120000000n', memory: '20Mi' } }] },
+    { metadata: { name: 'b', namespace: NS }, timestamp: '2024-01-01T00:00:00Z', window: '30s', containers: [{ name: 'app', usage: { cpu: '80m', memory: '20Mi' } }] },
+  ],
+};
 const discovery: Record<string, object> = {
   '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'nodes', kind: 'Node', namespaced: false, verbs: ['list', 'watch'] }, { name: 'pods', kind: 'Pod', namespaced: true, verbs: ['list', 'watch'] }] },
   '/apis/apps/v1': { kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [{ name: 'deployments', kind: 'Deployment', namespaced: true, verbs: ['list'] }, { name: 'replicasets', kind: 'ReplicaSet', namespaced: true, verbs: ['list'] }] },
@@ -46,6 +56,7 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
     res.end(JSON.stringify(body));
   };
   if (url.pathname === '/version') return json({ gitVersion: 'v1.99.0-fake' });
+  if (url.pathname === `/apis/metrics.k8s.io/v1beta1/namespaces/${NS}/pods`) return json(podMetrics);
   if (discovery[url.pathname]) return json(discovery[url.pathname]!);
   const items = objects[url.pathname];
   if (!items) {
@@ -106,7 +117,9 @@ describe('KubeSampler', { skip: lib instanceof Error ? `@kubernetes/client-node 
     await sampler.start(clock, { second: (s) => seconds.push(s), event: (e) => events.push(e) });
     clock.start();
     try {
-      await sleep(2300);
+      // the first metrics.k8s.io reading arrives shortly after start (slower on a busy machine)
+      const first = Date.now() + 15_000;
+      while (Date.now() < first && (seconds.length < 2 || seconds.at(-1)!.cpuCores === undefined)) await sleep(100);
       assert.ok(seconds.length >= 2, `one second per clock second (got ${seconds.length})`);
       assert.deepEqual(
         seconds.map((s) => s.t),
@@ -114,7 +127,21 @@ describe('KubeSampler', { skip: lib instanceof Error ? `@kubernetes/client-node 
       );
       assert.deepEqual(
         { ...seconds.at(-1), t: 0 },
-        { t: 0, desiredReplicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2, runningReplicas: 2, hpaDesiredReplicas: 2, podsPerNode: { n1: 1, n2: 1, n3: 0 }, nodesTotal: 3, nodesReady: 3 },
+        {
+          t: 0,
+          desiredReplicas: 2,
+          readyReplicas: 2,
+          updatedReplicas: 2,
+          availableReplicas: 2,
+          runningReplicas: 2,
+          hpaDesiredReplicas: 2,
+          podsPerNode: { n1: 1, n2: 1, n3: 0 },
+          nodesTotal: 3,
+          nodesReady: 3,
+          // from metrics.k8s.io: 0.12 + 0.08 cores
+          cpuCores: 0.2,
+          cpuCoresByReplica: { a: 0.12, b: 0.08 },
+        },
       );
       assert.equal(events.length, 0);
 

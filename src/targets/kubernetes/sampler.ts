@@ -4,6 +4,7 @@ import type { Clock } from '../../model/clock.ts';
 import type { Sampler, SamplerSink } from '../../sampling/sampler.ts';
 import { errText, withTimeout } from './kube-client.ts';
 import { PlatformView, type ObjectKind } from './platform-view.ts';
+import { PodCpu, type PodMetricsListLike } from './pod-cpu.ts';
 
 export interface KubeSamplerOptions {
   kc: KubeConfig;
@@ -18,6 +19,8 @@ export interface KubeSamplerOptions {
   restartDelayMs?: number;
   /** API liveness check period; a hung API server does not break watches for 30 s */
   healthPeriodMs?: number;
+  /** metrics.k8s.io poll period for app CPU; default 5 000 */
+  cpuPeriodMs?: number;
 }
 
 interface Source {
@@ -33,13 +36,16 @@ interface Source {
 /**
  * Watches the run's Deployment, ReplicaSets, Pods and HPA and the cluster's Nodes with
  * informers (list + watch, re-listing when the watch expires) and reports one
- * PlatformSecond per second of the run clock plus PlatformEvents. When the API server
+ * PlatformSecond per second of the run clock plus PlatformEvents. App CPU (`cpuCores`,
+ * `cpuCoresByReplica`) comes from metrics.k8s.io every few seconds (pod-cpu.ts); where that
+ * API is not served, one `note` event says so and the field stays absent. When the API server
  * cannot be reached — an informer reported an error and has not re-listed yet, or the
  * liveness check fails — seconds are `gap: true` between a watch-gap-start and a
  * watch-gap-end event; nothing is filled in.
  */
 export class KubeSampler implements Sampler {
   private sources: Source[] = [];
+  private cpu: PodCpu | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private healthTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -87,6 +93,14 @@ export class KubeSampler implements Sampler {
     }
     this.starting = false;
     this.updateFreshness();
+    const metrics = new lib.Metrics(this.o.kc);
+    this.cpu = new PodCpu({
+      fetch: () => withTimeout(metrics.getPodMetrics(ns), 10_000, 'list PodMetrics') as Promise<PodMetricsListLike>,
+      onReading: (byPod) => view.setPodCpu(byPod),
+      onUnavailable: (why) => sink.event({ atMs: clock.nowMs(), kind: 'note', subject: 'metrics.k8s.io', detail: why }),
+      ...(this.o.cpuPeriodMs === undefined ? {} : { periodMs: this.o.cpuPeriodMs }),
+    });
+    this.cpu.start();
     const period = this.o.healthPeriodMs ?? 2000;
     let checking = false;
     this.healthTimer = setInterval(() => {
@@ -156,6 +170,8 @@ export class KubeSampler implements Sampler {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.cpu?.stop();
+    this.cpu = null;
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.healthTimer) clearInterval(this.healthTimer);
     this.tickTimer = null;
