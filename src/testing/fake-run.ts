@@ -56,7 +56,7 @@ export function fakeRun(o: FakeRunOptions = {}): FakeRun {
     driver,
     model: 'closed',
     outRoot,
-    targetOptions: {},
+    targetOptions: { env: {}, runIsAlive: () => false },
     interrupt,
     onProgress: (e) => events.push(e),
     command: ['capbench', 'run', 'fake'],

@@ -43,6 +43,7 @@ export function running(p: ChildProcess | null): p is ChildProcess {
  * a SIGKILLed harness. Nodes, workloads, replicas and the sampler work on this object.
  */
 export class LocalDeployment {
+  private stopping = false;
   replicas: LocalReplica[] = [];
   /** replicas asked for (changes at the start of a scale, before the processes follow) */
   desired: number;
@@ -97,11 +98,19 @@ export class LocalDeployment {
     return spawn(process.execPath, [script], {
       env: { ...this.o.env, ...env, CAPBENCH_RUN_ID: this.o.runId },
       stdio: ipc ? ['ignore', fd, fd, 'ipc'] : ['ignore', fd, fd],
-      detached: false,
+      // its own process group: a terminal's Ctrl-C goes to capbench, which stops the load and
+      // then the app — the app must not die first and show as failures it did not cause
+      detached: true,
     });
   }
 
+  /** true once stop() began: nothing is started after it (a rollout still going must not leak a replica) */
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
   startReplica(r: LocalReplica): void {
+    if (this.stopping) return;
     r.proc = this.spawnNode(APP, {
       PORT: String(r.port),
       HOST: '127.0.0.1',
@@ -187,13 +196,19 @@ export class LocalDeployment {
   }
 
   /** Records the PIDs of every process started so far (and this harness's PID). */
+  /** PIDs of the proxy and the replicas' current processes */
+  pids(): number[] {
+    return [this.proxy?.pid, ...this.replicas.map((r) => r.proc?.pid)].filter((p): p is number => typeof p === 'number');
+  }
+
   saveState(): void {
-    const pids = [this.proxy?.pid, ...this.replicas.map((r) => r.proc?.pid)].filter((p): p is number => typeof p === 'number');
+    const pids = this.pids();
     writeLocalState({ runId: this.o.runId, pids, harnessPid: process.pid });
   }
 
   /** Ends every process (SIGTERM, or SIGKILL when `fast`), closes the log, removes the state file. Idempotent. */
   async stop(fast: boolean): Promise<void> {
+    this.stopping = true;
     const procs = [this.proxy, ...this.replicas.map((r) => r.proc)].filter((p): p is ChildProcess => p !== null);
     for (const p of procs) if (running(p)) p.kill(fast ? 'SIGKILL' : 'SIGTERM');
     const deadline = Date.now() + (fast ? 1000 : 8000);

@@ -87,6 +87,11 @@ export class LocalTarget implements Target {
     return { replicas: this.replicaCount, loadBalancer: 'round-robin proxy (node)', cpuLimitPerReplica: 'none', rebootDelayS: this.rebootDelayS };
   }
 
+  /** PIDs of every process this target started and still holds (proxy and replicas), for checks after teardown */
+  pids(): number[] {
+    return this.dep?.pids() ?? [];
+  }
+
   async teardown(o: { fast: boolean }): Promise<void> {
     await this.dep?.stop(o.fast);
   }

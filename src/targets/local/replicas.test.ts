@@ -76,3 +76,29 @@ describe('local replicas', { timeout: 60_000 }, () => {
     assert.equal((await proxyUpstreams(target.baseUrl())).length, 1);
   });
 });
+
+describe('local rollout torn down midway', { timeout: 60_000 }, () => {
+  it('teardown while a rollout is still starting replicas leaves no process behind', async () => {
+    const target = new LocalTarget({ env: {}, replicas: 2 });
+    const signal = new AbortController().signal;
+    try {
+      await target.deploy({ runId: `unit-rollout-${process.pid}`, appVersion: 'v1', hpa: { scaleUpStabilizationS: 0, scaleDownStabilizationS: 0 }, onProgress: () => undefined, signal });
+      const pidsBefore = target.pids();
+      await target.capabilities().workloads!.rollOut('v2');
+      await target.teardown({ fast: false });
+      // the rollout loop would start the next replica once the one it is waiting on is gone
+      await new Promise((r) => setTimeout(r, 3000));
+      const alive = [...new Set([...pidsBefore, ...target.pids()])].filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      assert.deepEqual(alive, [], 'no app or proxy process outlives teardown');
+    } finally {
+      await target.teardown({ fast: true });
+    }
+  });
+});

@@ -17,11 +17,12 @@ export function localWorkloads(dep: () => LocalDeployment | null): WorkloadsCapa
       d.version = version;
       void (async () => {
         for (const r of [...d.replicas]) {
+          if (d.stopped) return; // torn down mid-rollout: start nothing more
           r.version = version;
           await d.stopReplica(r);
           d.startReplica(r);
           const end = Date.now() + 30_000;
-          while (Date.now() < end && (await httpStatus(`http://127.0.0.1:${r.port}/readyz`, { timeoutMs: 1000 })) !== 200) await sleep(200);
+          while (Date.now() < end && !d.stopped && (await httpStatus(`http://127.0.0.1:${r.port}/readyz`, { timeoutMs: 1000 })) !== 200) await sleep(200);
         }
       })();
     },
