@@ -80,7 +80,7 @@ describe('availability by start second', () => {
     ['started requests decide, whatever users waited for', start(0, 4, 0, 10, 10), false],
     ['none started, users waited for requests that then failed', start(0, 0, 0, 5, 5), true],
     ['none started, users waited for slow answers', start(0, 0, 0, 5, 0), false],
-    ['none started, nobody waiting (think time, idle)', start(0, 0), false],
+    ['none started, nobody waiting (think time, idle): unobserved, not down by itself', start(0, 0), false],
   ];
   for (const [name, s, down] of cases) it(name, () => assert.equal(isDownStartSecond(s), down));
 
@@ -101,6 +101,15 @@ describe('availability by start second', () => {
     assert.equal(old.availabilityBasis, 'completion-second');
     assert.equal(old.downtimeS, 12);
     assert.deepEqual(startDowntime(starts, 0, 11), { downtimeS: 1, longestOutageS: 1 });
+  });
+
+  it('an unobserved second (nobody started or waited) is down only inside an outage', () => {
+    const seq = (states: string): StartSecond[] => [...states].map((c, t) => (c === 'd' ? start(t, 4, 4) : c === 'u' ? start(t, 4) : start(t, 0)));
+    assert.deepEqual(startDowntime(seq('uddd.ddu')), { downtimeS: 6, longestOutageS: 6 }, 'a generator stall inside an outage does not split it');
+    assert.deepEqual(startDowntime(seq('udd..uu')), { downtimeS: 2, longestOutageS: 2 }, 'at the edge of an outage it is up');
+    assert.deepEqual(startDowntime(seq('u..u.u')), { downtimeS: 0, longestOutageS: 0 }, 'quiet seconds of a healthy run are up');
+    const holed = seq('dd.dd').filter((s) => s.t !== 2);
+    assert.deepEqual(startDowntime(holed), { downtimeS: 4, longestOutageS: 2 }, 'a hole still breaks a run');
   });
 
   it('figures cover exactly the profile: a graceful stop after it is not counted (k6 ran 182 s of a 180 s profile)', () => {

@@ -65,14 +65,20 @@ export function isDownSecond(s: LoadSecond): boolean {
 }
 
 /**
- * DESIGN.md: a start second is down when fewer than half of the requests started in it
- * succeeded; with none started, when users waited through it for requests that then failed
- * (fewer than half of those waiting got an answer) — in a closed model every user may be
- * stuck on a request that will time out, so nobody starts one.
+ * DESIGN.md: what users who arrived in a start second got. `down` when fewer than half of
+ * the requests started in it succeeded; with none started, when users waited through it for
+ * requests that then failed (fewer than half of those waiting got an answer) — in a closed
+ * model every user may be stuck on a request that will time out, so nobody starts one.
+ * `unobserved` when nobody started or waited (users thinking, or the generator stalled).
  */
+export function startSecondState(s: StartSecond): 'up' | 'down' | 'unobserved' {
+  if (s.requests > 0) return (s.requests - s.failures) * 2 < s.requests ? 'down' : 'up';
+  if (s.waiting > 0) return (s.waiting - s.waitingFailures) * 2 < s.waiting ? 'down' : 'up';
+  return 'unobserved';
+}
+
 export function isDownStartSecond(s: StartSecond): boolean {
-  if (s.requests > 0) return (s.requests - s.failures) * 2 < s.requests;
-  return s.waiting > 0 && (s.waiting - s.waitingFailures) * 2 < s.waiting;
+  return startSecondState(s) === 'down';
 }
 
 /** Down seconds and the longest unbroken run of them, over [fromS, toS); a hole breaks a run. */
@@ -101,9 +107,26 @@ export function downtime(load: readonly LoadSecond[], fromS = -Infinity, toS = I
   return downRuns(load, isDownSecond, fromS, toS);
 }
 
-/** Downtime and longest outage by start seconds (DESIGN.md), over [fromS, toS). */
+/**
+ * Downtime and longest outage by start seconds (DESIGN.md), over [fromS, toS). An unobserved
+ * second counts as down only inside an outage — when the nearest observed seconds before and
+ * after it (without a hole between) are both down — so a generator stall in the middle of an
+ * outage does not split it, and quiet seconds of a healthy run stay up.
+ */
 export function startDowntime(starts: readonly StartSecond[], fromS = -Infinity, toS = Infinity): { downtimeS: number; longestOutageS: number } {
-  return downRuns(starts, isDownStartSecond, fromS, toS);
+  const secs = starts.filter((s) => s.t >= fromS && s.t < toS);
+  const state = secs.map(startSecondState);
+  const down = state.map((x) => x === 'down');
+  for (let i = 0; i < secs.length; i++) {
+    if (state[i] !== 'unobserved') continue;
+    let j = i;
+    while (j + 1 < secs.length && state[j + 1] === 'unobserved' && secs[j + 1]!.t === secs[j]!.t + 1) j++;
+    const before = i > 0 && secs[i - 1]!.t === secs[i]!.t - 1 ? state[i - 1] : undefined;
+    const after = j + 1 < secs.length && secs[j + 1]!.t === secs[j]!.t + 1 ? state[j + 1] : undefined;
+    if (before === 'down' && after === 'down') for (let k = i; k <= j; k++) down[k] = true;
+    i = j;
+  }
+  return downRuns(secs.map((s, i) => ({ t: s.t, down: down[i]! })), (x) => x.down, fromS, toS);
 }
 
 /** What time to recover needs of a second: LoadSecond (by completion) and StartSecond (by start) both have it. */
