@@ -55,6 +55,7 @@ test('embedded JSON carries exactly the figures computeFigures gives for the sav
   const out = tmp();
   const res = await renderReport({ runDirs: [spike, rolling], outDir: out, pngLoader: noPng, now: fixedNow });
   const data = embedded(res.htmlPath);
+  assert.ok(readFileSync(res.htmlPath, 'utf8').includes('downtime by completion second'), 'the report says when availability fell back to completion seconds');
   for (const dir of [spike, rolling]) {
     const saved = readRun(dir);
     const { windows, slo: s, durationS } = profileBits(saved.record.profile, saved.record.model);
