@@ -13,22 +13,21 @@
  * (builtin-run-child.ts) as a real run has — about 5½ minutes on 2 cores.
  * k6's entry sets noConnectionReuse: Go's HTTP client silently resends a GET when a
  * kept-alive connection closes before any response byte, so with keep-alive k6 would see the
- * reset stall as one slow success instead of a failure. k6: K6_BIN, PATH, or
- * ~/.cache/capbench/k6/v1.3.0|v2.2.0/k6 (both versions are used when found);
- * CAPBENCH_SKIP_K6=1 skips the k6 half.
+ * reset stall as one slow success instead of a failure. k6: every tested version
+ * test/k6-kit.ts finds (runs alternate between them); CAPBENCH_SKIP_K6=1 skips the k6 half.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { LoadModel, Profile } from '../../scenarios/lib/index.ts';
-import { findK6, type K6Binary } from '../../src/load/k6/find-k6.ts';
 import { K6Driver } from '../../src/load/k6/k6-driver.ts';
+import { realK6s, skipK6, type RealK6 } from '../k6-kit.ts';
 import { computeFigures } from '../../src/measure/figures.ts';
 import { mergeEncoded, percentileMs } from '../../src/measure/histogram.ts';
 import { Clock, type LoadSecond, type StartSecond } from '../../src/model/index.ts';
@@ -125,17 +124,6 @@ export default function (): void {
 `);
 }
 
-/** The real k6 binaries to use: K6_BIN / PATH, else the versions setup unpacks into ~/.cache/capbench/k6. */
-async function realK6(): Promise<K6Binary[]> {
-  const found: K6Binary[] = [];
-  for (const v of ['v1.3.0', 'v2.2.0']) {
-    const bin = join(homedir(), '.cache', 'capbench', 'k6', v, 'k6');
-    if (existsSync(bin)) found.push(await findK6({ env: { K6_BIN: bin } }));
-  }
-  if (found.length > 0 && process.env.K6_BIN === undefined) return found;
-  return [await findK6({ env: process.env })];
-}
-
 /** A builtin-driver run in a process of its own (builtin-run-child.ts), loaded and waiting for `go()`. */
 interface BuiltinChild {
   ready: Promise<void>;
@@ -170,11 +158,11 @@ function builtinChild(plan: LoadPlan, app: FixtureApp, dir: string): BuiltinChil
 }
 
 /** The k6 driver in this process (k6 measures in its own process), on a generated entry file. */
-async function runK6(plan: LoadPlan, app: FixtureApp, k6: K6Binary, dir: string): Promise<{ load: LoadSecond[]; starts: StartSecond[] }> {
+async function runK6(plan: LoadPlan, app: FixtureApp, k6: RealK6, dir: string): Promise<{ load: LoadSecond[]; starts: StartSecond[] }> {
   const entryDir = join(dir, 'scenarios');
   mkdirSync(entryDir, { recursive: true });
   k6Entry(entryDir, plan.profile);
-  const driver = new K6Driver({ findK6: async () => k6, scenariosDir: entryDir });
+  const driver = new K6Driver({ findK6: async () => ({ path: k6.path, version: k6.version, source: 'K6_BIN' }), scenariosDir: entryDir, warmUp: async () => {} });
   const load: LoadSecond[] = [];
   const starts: StartSecond[] = [];
   const clock = new Clock();
@@ -226,9 +214,8 @@ async function startApps(cs: readonly Case[], atOnce = 4): Promise<FixtureApp[]>
   return apps;
 }
 
-const skipK6 = process.env.CAPBENCH_SKIP_K6 === '1';
 const results: Result[] = [];
-let k6s: K6Binary[] = [];
+let k6s: RealK6[] = [];
 const work = mkdtempSync(join(tmpdir(), 'capbench-availability-'));
 const started = performance.now();
 // the conditions the latency figures were measured in, printed with them
@@ -254,12 +241,12 @@ after(() => {
 // one driver at a time, its combinations at once: all 48 together load 2 cores enough to move the client's latency
 for (const driverName of ['builtin', 'k6'] as const) {
   const mine = cases.filter((c) => c.driver === driverName);
-  const skip = driverName === 'k6' && skipK6 ? 'CAPBENCH_SKIP_K6=1' : false;
+  const skip = driverName === 'k6' ? skipK6 : false;
   describe(`availability against a scripted outage: ${driverName} driver`, { concurrency: true, timeout: 10 * 60_000, skip }, () => {
     let apps: FixtureApp[] = [];
     let children: BuiltinChild[] = [];
     before(async () => {
-      if (driverName === 'k6') k6s = await realK6();
+      if (driverName === 'k6') k6s = await realK6s();
       apps = await startApps(mine);
       if (driverName === 'builtin') {
         children = mine.map((c, i) => builtinChild(planOf(c), apps[i]!, join(work, `builtin-${i}`)));
@@ -278,7 +265,7 @@ for (const driverName of ['builtin', 'k6'] as const) {
         const profile = profileOf(c);
         const plan = planOf(c);
         const dir = join(work, `${c.driver}-${i}`);
-        let k6: K6Binary | undefined;
+        let k6: RealK6 | undefined;
         let run: { load: LoadSecond[]; starts: StartSecond[] };
         if (c.driver === 'k6') {
           k6 = k6s[Math.floor(i / 2) % k6s.length]!; // both versions, both models
@@ -298,7 +285,7 @@ for (const driverName of ['builtin', 'k6'] as const) {
         const measured = mergeEncoded(load.filter((s) => calm(s.t)).map((s) => s.histogram));
         const truth = latencyOf(log.filter((e) => e.status === 200 && e.endMs !== null && calm(Math.floor(e.endMs / 1000))).map((e) => e.endMs! - e.atMs));
         const p = ([50, 95, 99] as const).map((q) => ({ p: q, measured: percentileMs(measured, q) ?? Number.NaN, truth: (q === 50 ? truth.p50Ms : q === 95 ? truth.p95Ms : truth.p99Ms) ?? Number.NaN }));
-        results.push({ c, ...(k6 ? { k6: `v${k6.version.major}.${k6.version.minor}.${k6.version.patch}` } : {}), downtimeS: f.downtimeS, longestOutageS: f.longestOutageS, recoverS: f.faults[0]!.timeToRecoverS, truthDowntimeS: stats.downtimeS, p, requests: log.length });
+        results.push({ c, ...(k6 ? { k6: k6.tag } : {}), downtimeS: f.downtimeS, longestOutageS: f.longestOutageS, recoverS: f.faults[0]!.timeToRecoverS, truthDowntimeS: stats.downtimeS, p, requests: log.length });
 
         assert.equal(f.availabilityBasis, 'start-second');
         assert.equal(f.overall.endS, durationS, 'figures cover exactly the profile');
