@@ -1,4 +1,4 @@
-import type { LoadSecond } from '../model/index.ts';
+import type { LoadSecond, StartSecond } from '../model/index.ts';
 import type { Clock } from '../model/clock.ts';
 import type { LoadPlan } from '../scenario/load-profile.ts';
 
@@ -13,8 +13,15 @@ export interface LoadRunOptions {
   clock: Clock;
   /** aborting stops the load gracefully; what was measured is kept */
   signal: AbortSignal;
-  /** every finished second, in order, without holes */
+  /** every finished second, in order, without holes (by completion: throughput, latency, progress) */
   onSecond: (s: LoadSecond) => void;
+  /**
+   * every start second (what users who arrived then got: availability), in order, without
+   * holes, each once every request started in it has completed or timed out — about one
+   * request timeout after it ends, the last ones when `run` returns. Optional: a driver
+   * given none records no start seconds.
+   */
+  onStartSecond?: (s: StartSecond) => void;
   /** directory for driver-specific raw output (k6 NDJSON, summary) */
   outDir: string;
 }

@@ -43,12 +43,12 @@ describe('LoadRecorder', () => {
   });
   it('memory stays bounded: seconds older than the lateness are emitted while recording', () => {
     const out: LoadSecond[] = [];
-    const r = new LoadRecorder((s) => out.push(s), 3);
+    const r = new LoadRecorder((s) => out.push(s), { latenessS: 3 });
     for (let t = 0; t < 100; t++) r.record({ atMs: t * 1000 + 1, durationMs: 1, status: 200 });
     assert.ok(out.length >= 96, `emitted ${out.length} seconds before finish`);
   });
   it('counts outcomes that arrive after their second was written, instead of losing them silently', () => {
-    const r = new LoadRecorder(() => {}, 1);
+    const r = new LoadRecorder(() => {}, { latenessS: 1 });
     r.record({ atMs: 5000, durationMs: 1, status: 200 });
     r.record({ atMs: 1000, durationMs: 1, status: 200 });
     assert.equal(r.lateOutcomes, 1);

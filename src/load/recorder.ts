@@ -1,10 +1,17 @@
-import type { LoadSecond } from '../model/index.ts';
+import type { LoadSecond, StartSecond } from '../model/index.ts';
 import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../measure/histogram.ts';
+import type { LoadRunOptions } from './driver.ts';
+import { StartRecorder } from './start-recorder.ts';
 
 /** One finished request, as any load driver reports it. */
 export interface RequestOutcome {
   /** completion time, ms since load start (negative = warm-up, dropped) */
   atMs: number;
+  /**
+   * when the request was sent, ms since load start; absent = `atMs − durationMs` (k6, whose
+   * duration leaves out waiting for and opening a connection: a few ms later than the truth)
+   */
+  startMs?: number;
   durationMs: number;
   /** HTTP status; 0 or undefined when no response */
   status?: number;
@@ -35,10 +42,32 @@ interface OpenSecond {
   dropped: number;
 }
 
+export interface LoadRecorderOptions {
+  /** how long a completion second stays open for late outcomes, s (default 3) */
+  latenessS?: number;
+  /**
+   * Also record start seconds (StartRecorder): each is handed to `emit` in order, without
+   * holes, once every request started in it has completed or timed out — about `timeoutMs`
+   * + the lateness after it ends. `timeoutMs` is the load's request timeout.
+   */
+  starts?: { timeoutMs: number; emit: (s: StartSecond) => void };
+}
+
+/** Recorder options for a driver's run: start seconds when the run asks for them, with the plan's timeout. */
+export function recorderOptionsFor(o: Pick<LoadRunOptions, 'plan' | 'onStartSecond'>, latenessS?: number): LoadRecorderOptions {
+  const emit = o.onStartSecond;
+  return {
+    ...(latenessS === undefined ? {} : { latenessS }),
+    ...(emit ? { starts: { timeoutMs: o.plan.profile.timeoutMs, emit } } : {}),
+  };
+}
+
 /**
- * Puts request outcomes into per-second buckets and hands each finished second to `emit`.
- * Memory stays bounded: a second is emitted once outcomes `lateness` seconds newer arrive.
- * Shared by the builtin and k6 drivers, so both produce the same timeline.
+ * Puts request outcomes into per-second buckets by completion second and hands each finished
+ * second to `emit` (throughput, latency), and — with `starts` — by start second too
+ * (availability). Memory stays bounded: a completion second is emitted once outcomes
+ * `lateness` seconds newer arrive. Shared by the builtin and k6 drivers, so both produce the
+ * same timeline.
  */
 export class LoadRecorder {
   private readonly open = new Map<number, OpenSecond>();
@@ -50,7 +79,18 @@ export class LoadRecorder {
   /** outcomes that arrived for a second already emitted (counted, not lost silently) */
   lateOutcomes = 0;
 
-  constructor(private readonly emit: (s: LoadSecond) => void, private readonly latenessS = 3) {}
+  private readonly latenessS: number;
+  private readonly starts: StartRecorder | null;
+
+  constructor(private readonly emit: (s: LoadSecond) => void, opts: LoadRecorderOptions = {}) {
+    this.latenessS = opts.latenessS ?? 3;
+    this.starts = opts.starts ? new StartRecorder(opts.starts.emit, opts.starts.timeoutMs, this.latenessS) : null;
+  }
+
+  /** outcomes whose start second had already been written (not counted there) */
+  get lateStarts(): number {
+    return this.starts?.lateOutcomes ?? 0;
+  }
 
   private bucket(t: number): OpenSecond {
     let b = this.open.get(t);
@@ -63,6 +103,8 @@ export class LoadRecorder {
 
   record(o: RequestOutcome): void {
     if (o.atMs < 0) return;
+    const reason = failureReason(o);
+    this.starts?.record(o.startMs ?? o.atMs - o.durationMs, o.atMs, o.durationMs, reason);
     const t = Math.floor(o.atMs / 1000);
     if (t <= this.emittedUpTo) {
       this.lateOutcomes++;
@@ -72,7 +114,6 @@ export class LoadRecorder {
     b.requests++;
     this.totalRequests++;
     recordMs(b.histogram, o.durationMs);
-    const reason = failureReason(o);
     if (reason !== null) {
       b.failures++;
       this.totalFailures++;
@@ -83,6 +124,7 @@ export class LoadRecorder {
     if (t > this.maxT) {
       this.maxT = t;
       this.flushBefore(t - this.latenessS);
+      this.starts?.advance(t);
     }
   }
 
@@ -140,5 +182,6 @@ export class LoadRecorder {
   /** Emit everything up to and including second `lastT` (end of load). */
   finish(lastT: number): void {
     this.flushBefore(Math.max(lastT + 1, this.maxT + 1, ...[...this.open.keys()].map((t) => t + 1)));
+    this.starts?.finish(lastT);
   }
 }

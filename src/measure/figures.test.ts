@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LoadSecond, PlatformSecond } from '../model/index.ts';
-import { capacityBackS, computeFigures, downtime, scaleUp, timeToRecoverS, versionShare, windowFigures } from './figures.ts';
+import type { LoadSecond, PlatformSecond, StartSecond } from '../model/index.ts';
+import { capacityBackS, computeFigures, downtime, isDownStartSecond, scaleUp, startDowntime, timeToRecoverS, versionShare, windowFigures } from './figures.ts';
 import { encodeHistogram, newHistogram, recordMs } from './histogram.ts';
 
 /** A constructed second: `lat` latencies (ms) all recorded, `fail` of them failed. */
@@ -62,6 +62,72 @@ describe('downtime and longest outage', () => {
   });
   it('a second with no users and no requests is not down', () => {
     assert.equal(downtime([sec(0, [], 0, { vus: 0 })]).downtimeS, 0);
+  });
+});
+
+/** A start second: `n` requests started, `fail` of them failed, `waiting`/`waitingFailures` users waiting through it. */
+function start(t: number, n: number, fail = 0, waiting = 0, waitingFailures = 0): StartSecond {
+  const h = newHistogram();
+  for (let i = 0; i < n; i++) recordMs(h, 100);
+  return { t, requests: n, failures: fail, failuresByReason: fail ? { timeout: fail } : {}, histogram: n ? encodeHistogram(h) : '', waiting, waitingFailures };
+}
+
+describe('availability by start second', () => {
+  const cases: Array<[string, StartSecond, boolean]> = [
+    ['all started requests succeeded', start(0, 4), false],
+    ['exactly half succeeded', start(0, 4, 2), false],
+    ['fewer than half succeeded', start(0, 4, 3), true],
+    ['started requests decide, whatever users waited for', start(0, 4, 0, 10, 10), false],
+    ['none started, users waited for requests that then failed', start(0, 0, 0, 5, 5), true],
+    ['none started, users waited for slow answers', start(0, 0, 0, 5, 0), false],
+    ['none started, nobody waiting (think time, idle): unobserved, not down by itself', start(0, 0), false],
+  ];
+  for (const [name, s, down] of cases) it(name, () => assert.equal(isDownStartSecond(s), down));
+
+  it('computeFigures judges availability by start seconds when the run has them', () => {
+    // by completion, seconds 10..21 look down (timeouts land 10 s late); by start, 10..11 are
+    const load: LoadSecond[] = [];
+    const starts: StartSecond[] = [];
+    for (let t = 0; t < 40; t++) {
+      load.push(t >= 10 && t < 22 ? sec(t, [10_000, 10_000], 2) : ok(t));
+      starts.push(t >= 10 && t < 12 ? start(t, 10, 10) : start(t, 10));
+    }
+    const slo = { p95Ms: 500, errorRate: 0.01 };
+    const f = computeFigures({ load, starts, platform: [], faults: [{ kind: 'node-crash', startMs: 10_000, endMs: 12_000, subject: 'n' }], windows: [], slo, durationS: 40 });
+    assert.equal(f.availabilityBasis, 'start-second');
+    assert.deepEqual([f.downtimeS, f.longestOutageS], [2, 2]);
+    assert.equal(f.faults[0]!.timeToRecoverS, 2);
+    const old = computeFigures({ load, platform: [], faults: [], windows: [], slo, durationS: 40 });
+    assert.equal(old.availabilityBasis, 'completion-second');
+    assert.equal(old.downtimeS, 12);
+    assert.deepEqual(startDowntime(starts, 0, 11), { downtimeS: 1, longestOutageS: 1 });
+  });
+
+  it('an unobserved second (nobody started or waited) is down only inside an outage', () => {
+    const seq = (states: string): StartSecond[] => [...states].map((c, t) => (c === 'd' ? start(t, 4, 4) : c === 'u' ? start(t, 4) : start(t, 0)));
+    assert.deepEqual(startDowntime(seq('uddd.ddu')), { downtimeS: 6, longestOutageS: 6 }, 'a generator stall inside an outage does not split it');
+    assert.deepEqual(startDowntime(seq('udd..uu')), { downtimeS: 2, longestOutageS: 2 }, 'at the edge of an outage it is up');
+    assert.deepEqual(startDowntime(seq('u..u.u')), { downtimeS: 0, longestOutageS: 0 }, 'quiet seconds of a healthy run are up');
+    const holed = seq('dd.dd').filter((s) => s.t !== 2);
+    assert.deepEqual(startDowntime(holed), { downtimeS: 4, longestOutageS: 2 }, 'a hole still breaks a run');
+  });
+
+  it('figures cover exactly the profile: a graceful stop after it is not counted (k6 ran 182 s of a 180 s profile)', () => {
+    const load: LoadSecond[] = [];
+    const starts: StartSecond[] = [];
+    for (let t = 0; t < 182; t++) {
+      // k6's graceful stop: VUs still active, nothing completed or started
+      load.push(t < 180 ? ok(t, 10) : sec(t, [], 0, { vus: 5 }));
+      starts.push(t < 180 ? start(t, 10) : start(t, 0, 0, 5, 5));
+    }
+    const f = computeFigures({ load, starts, platform: [], faults: [], windows: [{ name: 'all', startS: 0, endS: 180 }], slo: { p95Ms: 500, errorRate: 0.01 }, durationS: 180 });
+    assert.equal(f.overall.endS, 180);
+    assert.equal(f.overall.throughputRps, 10);
+    assert.equal(f.downtimeS, 0);
+    const old = computeFigures({ load, platform: [], faults: [], windows: [], slo: { p95Ms: 500, errorRate: 0.01 }, durationS: 180 });
+    assert.equal(old.downtimeS, 0, 'completion seconds are cut at the profile end too');
+    // an interrupted run covers what ran
+    assert.equal(computeFigures({ load: load.slice(0, 50), platform: [], faults: [], windows: [], slo: { p95Ms: 500, errorRate: 0.01 }, durationS: 180 }).overall.endS, 50);
   });
 });
 

@@ -3,7 +3,7 @@
  * series. The run stores them in run.json; the report and the verdict use the same code.
  */
 import type { MeasurementWindow, Slo } from '../../scenarios/lib/profile.ts';
-import type { FaultFigures, FaultWindow, LoadSecond, PlatformSecond, TargetFigures, WindowFigures } from '../model/index.ts';
+import type { AvailabilityBasis, FaultFigures, FaultWindow, LoadSecond, PlatformSecond, StartSecond, TargetFigures, WindowFigures } from '../model/index.ts';
 import { decodeHistogram, maxMs, meanMs, newHistogram, percentileMs, type Histogram } from './histogram.ts';
 
 /** Seconds a recovery stretch must last (DESIGN.md: "the first 10-second stretch"). */
@@ -54,23 +54,44 @@ export function windowsFigures(load: readonly LoadSecond[], windows: ReadonlyArr
   return windows.map((w, i) => figuresOf(w.name, w.startS, w.endS, acc[i]!.requests, acc[i]!.failures, acc[i]!.h));
 }
 
-/** DESIGN.md: a second is down when fewer than half of its requests succeeded, or none completed. */
+/**
+ * A completion second is down when fewer than half of the requests that completed in it
+ * succeeded, or none completed while users were active. Only for runs saved without start
+ * seconds: an outage in which the app stops answering reads longer by up to one timeout.
+ */
 export function isDownSecond(s: LoadSecond): boolean {
   if (s.requests === 0) return s.vus > 0;
   return (s.requests - s.failures) * 2 < s.requests;
 }
 
-/** Downtime (seconds down) and the longest unbroken run of down seconds, over [fromS, toS). */
-export function downtime(load: readonly LoadSecond[], fromS = -Infinity, toS = Infinity): { downtimeS: number; longestOutageS: number } {
+/**
+ * DESIGN.md: what users who arrived in a start second got. `down` when fewer than half of
+ * the requests started in it succeeded; with none started, when users waited through it for
+ * requests that then failed (fewer than half of those waiting got an answer) — in a closed
+ * model every user may be stuck on a request that will time out, so nobody starts one.
+ * `unobserved` when nobody started or waited (users thinking, or the generator stalled).
+ */
+export function startSecondState(s: StartSecond): 'up' | 'down' | 'unobserved' {
+  if (s.requests > 0) return (s.requests - s.failures) * 2 < s.requests ? 'down' : 'up';
+  if (s.waiting > 0) return (s.waiting - s.waitingFailures) * 2 < s.waiting ? 'down' : 'up';
+  return 'unobserved';
+}
+
+export function isDownStartSecond(s: StartSecond): boolean {
+  return startSecondState(s) === 'down';
+}
+
+/** Down seconds and the longest unbroken run of them, over [fromS, toS); a hole breaks a run. */
+function downRuns<S extends { t: number }>(secs: readonly S[], isDown: (s: S) => boolean, fromS: number, toS: number): { downtimeS: number; longestOutageS: number } {
   let total = 0;
   let longest = 0;
   let run = 0;
   let prevT: number | null = null;
-  for (const s of load) {
+  for (const s of secs) {
     if (s.t < fromS || s.t >= toS) continue;
-    if (prevT !== null && s.t !== prevT + 1) run = 0; // a hole in the series breaks a run
+    if (prevT !== null && s.t !== prevT + 1) run = 0;
     prevT = s.t;
-    if (isDownSecond(s)) {
+    if (isDown(s)) {
       total++;
       run++;
       longest = Math.max(longest, run);
@@ -81,15 +102,46 @@ export function downtime(load: readonly LoadSecond[], fromS = -Infinity, toS = I
   return { downtimeS: total, longestOutageS: longest };
 }
 
+/** Downtime and longest outage by completion seconds, over [fromS, toS) (runs saved without start seconds). */
+export function downtime(load: readonly LoadSecond[], fromS = -Infinity, toS = Infinity): { downtimeS: number; longestOutageS: number } {
+  return downRuns(load, isDownSecond, fromS, toS);
+}
+
 /**
- * Seconds from `fromMs` to the start of the first 10 s stretch in which every second
- * completed requests and the stretch's merged p95 and error rate meet the SLO; null = never.
+ * Downtime and longest outage by start seconds (DESIGN.md), over [fromS, toS). An unobserved
+ * second counts as down only inside an outage — when the nearest observed seconds before and
+ * after it (without a hole between) are both down — so a generator stall in the middle of an
+ * outage does not split it, and quiet seconds of a healthy run stay up.
  */
-export function timeToRecoverS(load: readonly LoadSecond[], fromMs: number, slo: Slo): number | null {
+export function startDowntime(starts: readonly StartSecond[], fromS = -Infinity, toS = Infinity): { downtimeS: number; longestOutageS: number } {
+  const secs = starts.filter((s) => s.t >= fromS && s.t < toS);
+  const state = secs.map(startSecondState);
+  const down = state.map((x) => x === 'down');
+  for (let i = 0; i < secs.length; i++) {
+    if (state[i] !== 'unobserved') continue;
+    let j = i;
+    while (j + 1 < secs.length && state[j + 1] === 'unobserved' && secs[j + 1]!.t === secs[j]!.t + 1) j++;
+    const before = i > 0 && secs[i - 1]!.t === secs[i]!.t - 1 ? state[i - 1] : undefined;
+    const after = j + 1 < secs.length && secs[j + 1]!.t === secs[j]!.t + 1 ? state[j + 1] : undefined;
+    if (before === 'down' && after === 'down') for (let k = i; k <= j; k++) down[k] = true;
+    i = j;
+  }
+  return downRuns(secs.map((s, i) => ({ t: s.t, down: down[i]! })), (x) => x.down, fromS, toS);
+}
+
+/** What time to recover needs of a second: LoadSecond (by completion) and StartSecond (by start) both have it. */
+export type SecondCounts = Pick<LoadSecond, 't' | 'requests' | 'failures' | 'histogram'>;
+
+/**
+ * Seconds from `fromMs` to the start of the first 10 s stretch in which every second has
+ * requests and the stretch's merged p95 and error rate meet the SLO; null = never. Given
+ * start seconds (DESIGN.md), a stretch is what users who arrived in it got.
+ */
+export function timeToRecoverS(load: readonly SecondCounts[], fromMs: number, slo: Slo): number | null {
   const first = Math.floor(fromMs / 1000);
   const secs = load.filter((s) => s.t >= first).sort((a, b) => a.t - b.t);
   // slide a 10 s stretch over the seconds: add the second entering, subtract the one leaving
-  const stretch: Array<{ s: LoadSecond; h: Histogram }> = [];
+  const stretch: Array<{ s: SecondCounts; h: Histogram }> = [];
   const merged = newHistogram();
   let requests = 0;
   let failures = 0;
@@ -165,46 +217,72 @@ export interface FigureInputs {
   faults: readonly FaultWindow[];
   windows: readonly MeasurementWindow[];
   slo: Slo;
+  /** start seconds (availability); absent or empty = a run saved before they were recorded: completion seconds stand in */
+  starts?: readonly StartSecond[];
+  /** the profile's duration, s: every figure covers [0, durationS), nothing of a graceful stop; absent = up to the last saved second */
+  durationS?: number;
 }
 
-export function faultFigures(inp: FigureInputs, f: FaultWindow): FaultFigures {
+/** The seconds availability is judged by, cut to the figures' span [0, endS). */
+interface Availability {
+  basis: AvailabilityBasis;
+  seconds: readonly SecondCounts[];
+  downtime: { downtimeS: number; longestOutageS: number };
+}
+
+function availabilityOf(inp: FigureInputs, endS: number): Availability {
+  const starts = inp.starts ?? [];
+  if (starts.length > 0) {
+    return { basis: 'start-second', seconds: starts.filter((s) => s.t < endS), downtime: startDowntime(starts, 0, endS) };
+  }
+  return { basis: 'completion-second', seconds: inp.load.filter((s) => s.t < endS), downtime: downtime(inp.load, 0, endS) };
+}
+
+/** End of the figures' span: the profile's end, or the last saved second when the run stopped earlier. */
+function spanEndS(inp: FigureInputs): number {
   const lastT = inp.load.length === 0 ? 0 : inp.load[inp.load.length - 1]!.t + 1;
+  return inp.durationS === undefined ? lastT : Math.min(lastT, Math.ceil(inp.durationS));
+}
+
+/** Figures of one fault: failed requests inside its window (by completion), time to recover (by availability). */
+function faultFigures(inp: FigureInputs, f: FaultWindow, endS: number, avail: Availability): FaultFigures {
   const startS = Math.floor(f.startMs / 1000);
-  const endS = f.endMs === undefined ? lastT : Math.ceil(f.endMs / 1000);
-  const inside = windowFigures(inp.load, 'fault', startS, Math.max(startS + 1, endS));
+  const faultEndS = f.endMs === undefined ? endS : Math.ceil(f.endMs / 1000);
+  const inside = windowFigures(inp.load, 'fault', startS, Math.max(startS + 1, faultEndS));
   return {
     window: f,
     failedRequests: inside.failures,
     requests: inside.requests,
-    timeToRecoverS: timeToRecoverS(inp.load, f.startMs, inp.slo),
+    timeToRecoverS: timeToRecoverS(avail.seconds, f.startMs, inp.slo),
     capacityBackS: capacityBackS(inp.platform, startS),
     rolloutDurationS: f.kind === 'rolling-update' && f.endMs !== undefined ? (f.endMs - f.startMs) / 1000 : null,
   };
 }
 
-/** All figures of one target's run. */
+/** All figures of one target's run, over exactly [0, profile's duration). */
 export function computeFigures(inp: FigureInputs): TargetFigures {
-  const lastT = inp.load.length === 0 ? 0 : inp.load[inp.load.length - 1]!.t + 1;
+  const endS = spanEndS(inp);
   const spike = inp.windows.find((w) => w.name === 'spike');
   const up = scaleUp(inp.platform, spike ? spike.startS : 0);
   const ready = inp.platform.filter((p) => !p.gap && p.readyReplicas !== undefined).map((p) => p.readyReplicas!);
   const desired = inp.platform.filter((p) => !p.gap).map(desiredOf).filter((d): d is number => d !== undefined);
-  const dt = downtime(inp.load);
+  const avail = availabilityOf(inp, endS);
   const all = windowsFigures(inp.load, [
-    ...inp.windows.map((w) => ({ name: w.name, startS: w.startS, endS: Math.min(w.endS, Math.max(lastT, w.startS + 1)) })),
-    { name: 'overall', startS: 0, endS: Math.max(1, lastT) },
+    ...inp.windows.map((w) => ({ name: w.name, startS: w.startS, endS: Math.min(w.endS, Math.max(endS, w.startS + 1)) })),
+    { name: 'overall', startS: 0, endS: Math.max(1, endS) },
   ]);
   return {
     windows: all.slice(0, -1),
     overall: all[all.length - 1]!,
-    downtimeS: dt.downtimeS,
-    longestOutageS: dt.longestOutageS,
+    downtimeS: avail.downtime.downtimeS,
+    longestOutageS: avail.downtime.longestOutageS,
+    availabilityBasis: avail.basis,
     scaleUpReactionS: spike ? up.reactionS : null,
     timeToPeakReadyS: spike ? up.timeToPeakReadyS : null,
     peakReadyReplicas: ready.length ? Math.max(...ready) : null,
     minReadyReplicas: ready.length ? Math.min(...ready) : null,
     peakDesiredReplicas: desired.length ? Math.max(...desired) : null,
-    faults: inp.faults.map((f) => faultFigures(inp, f)),
+    faults: inp.faults.map((f) => faultFigures(inp, f, endS, avail)),
   };
 }
 

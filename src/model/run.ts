@@ -18,7 +18,7 @@ export interface WindowFigures {
   failures: number;
   /** failures / requests (0 when no request) */
   errorRate: number;
-  /** completed requests per second over the window */
+  /** successful requests completed per second over the window */
   throughputRps: number;
   avgMs: number | null;
   p50Ms: number | null;
@@ -40,13 +40,24 @@ export interface FaultFigures {
   rolloutDurationS: number | null;
 }
 
+export type AvailabilityBasis = 'start-second' | 'completion-second';
+
 /** Every figure the report and the verdict use, computed once by src/measure. */
 export interface TargetFigures {
   windows: WindowFigures[];
   overall: WindowFigures;
-  /** seconds in which fewer than half of the requests succeeded (or none completed) */
+  /**
+   * seconds in which fewer than half of the requests started then succeeded (or, with none
+   * started, users waited through it for requests that then failed); see availabilityBasis
+   */
   downtimeS: number;
   longestOutageS: number;
+  /**
+   * what downtime, longest outage and time to recover were judged by: `start-second` (DESIGN.md),
+   * or `completion-second` for a run saved before start seconds were recorded (an outage in
+   * which the app stops answering then reads longer, by up to one request timeout)
+   */
+  availabilityBasis: AvailabilityBasis;
   /** spike start → first increase of desired replicas, seconds; null = no increase */
   scaleUpReactionS: number | null;
   /** spike start → peak ready replicas, seconds */

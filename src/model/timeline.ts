@@ -9,7 +9,7 @@ export interface LoadSecond {
   t: number;
   /** virtual users active at the end of this second (closed model) or in flight (open model) */
   vus: number;
-  /** requests that completed (response, error or timeout) in this second */
+  /** requests that completed (response, error or timeout) in this second; throughput counts these */
   requests: number;
   /** requests that failed per DESIGN.md: timeout, network error, status outside 200–399 */
   failures: number;
@@ -23,6 +23,29 @@ export interface LoadSecond {
   versions: Record<string, number>;
   /** arrivals the open-model executor could not start because no VU was free */
   dropped?: number;
+}
+
+/**
+ * What users who arrived in one second got: the requests that *started* in it, by how they
+ * ended. DESIGN.md judges availability (downtime, longest outage, time to recover) by these,
+ * not by LoadSecond's completion counts: a request that hangs until its timeout belongs to the
+ * second the user arrived, not to the second the client gave up. Written once every request
+ * started in the second has completed or timed out (about one request timeout after it ends).
+ */
+export interface StartSecond {
+  /** second index, 0 = first second of load */
+  t: number;
+  /** requests that started in this second */
+  requests: number;
+  /** of them, failed per DESIGN.md (timeout, network error, status outside 200–399) */
+  failures: number;
+  failuresByReason: Record<string, number>;
+  /** latency histogram of the requests that started in this second (µs), HDR compressed base64 */
+  histogram: string;
+  /** requests started earlier and still waiting for their outcome when this second began */
+  waiting: number;
+  /** of `waiting`, the ones that ended failed: users waited through this second for nothing */
+  waitingFailures: number;
 }
 
 /** One second of what the platform did, for one target. Absent fields = not known on that target. */

@@ -55,20 +55,24 @@ test('embedded JSON carries exactly the figures computeFigures gives for the sav
   const out = tmp();
   const res = await renderReport({ runDirs: [spike, rolling], outDir: out, pngLoader: noPng, now: fixedNow });
   const data = embedded(res.htmlPath);
+  assert.ok(readFileSync(res.htmlPath, 'utf8').includes('downtime by completion second'), 'the report says when availability fell back to completion seconds');
   for (const dir of [spike, rolling]) {
     const saved = readRun(dir);
-    const { windows, slo: s } = profileBits(saved.record.profile);
+    const { windows, slo: s, durationS } = profileBits(saved.record.profile, saved.record.model);
     const run = data.runs.find((r) => r.runId === saved.record.runId)!;
     assert.ok(run);
     assert.equal(run.targets.length, 2);
     for (const t of saved.record.targets) {
       const series = saved.series[t.name]!;
-      const expected = computeFigures({ load: series.load, platform: series.platform, faults: t.faults, windows, slo: s });
+      const expected = computeFigures({ load: series.load, starts: series.starts, platform: series.platform, faults: t.faults, windows, slo: s, ...(durationS === null ? {} : { durationS }) });
       const got = run.targets.find((x) => x.name === t.name)!;
       assert.equal(got.figuresSource, 'recomputed');
       assert.deepEqual(got.figures, JSON.parse(JSON.stringify(expected)));
-      // and the run's own copy (written by the same code) agrees
-      assert.deepEqual(got.figures, JSON.parse(JSON.stringify(t.figures)));
+      // these runs were saved before start seconds were recorded: availability falls back to completion seconds, and says so
+      assert.equal(series.starts.length, 0);
+      assert.equal(got.figures?.availabilityBasis, 'completion-second');
+      // and the run's own copy (written by the same code, before the basis was recorded) agrees
+      assert.deepEqual(got.figures, JSON.parse(JSON.stringify({ ...t.figures, availabilityBasis: 'completion-second' })));
     }
   }
   assert.equal(data.verdict.verdict, res.verdict.verdict);

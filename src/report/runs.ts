@@ -44,10 +44,15 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-/** Windows and SLO from `record.profile` (typed `unknown` in the record: checked, not trusted). */
-export function profileBits(profile: unknown): { windows: MeasurementWindow[]; slo: Slo } {
+/**
+ * Windows, SLO and load duration from `record.profile` (typed `unknown` in the record:
+ * checked, not trusted). The duration is the sum of the stages of `model` (open: rateStages);
+ * null when the profile does not say.
+ */
+export function profileBits(profile: unknown, model?: string): { windows: MeasurementWindow[]; slo: Slo; durationS: number | null } {
   const windows: MeasurementWindow[] = [];
   let slo: Slo = defaultSlo;
+  let durationS: number | null = null;
   if (isRecord(profile)) {
     if (Array.isArray(profile.windows)) {
       for (const w of profile.windows) {
@@ -58,8 +63,12 @@ export function profileBits(profile: unknown): { windows: MeasurementWindow[]; s
     }
     const s = profile.slo;
     if (isRecord(s) && typeof s.p95Ms === 'number' && typeof s.errorRate === 'number') slo = { p95Ms: s.p95Ms, errorRate: s.errorRate };
+    const stages = profile[model === 'open' ? 'rateStages' : 'stages'];
+    if (Array.isArray(stages) && stages.length > 0 && stages.every((st) => isRecord(st) && typeof st.durationS === 'number' && st.durationS > 0)) {
+      durationS = stages.reduce((sum: number, st: { durationS: number }) => sum + st.durationS, 0);
+    }
   }
-  return { windows, slo };
+  return { windows, slo, durationS };
 }
 
 /**
@@ -69,14 +78,14 @@ export function profileBits(profile: unknown): { windows: MeasurementWindow[]; s
  * recorded.
  */
 export function reportRun(saved: SavedRun, sloConfig?: SloConfig): ReportRun {
-  const bits = profileBits(saved.record.profile);
+  const bits = profileBits(saved.record.profile, saved.record.model);
   const windows = bits.windows;
   const scenario = saved.record.scenario;
   const slo = sloConfig !== undefined && isScenarioName(scenario) ? sloFor(sloConfig, scenario) : bits.slo;
   const targets = saved.record.targets.filter((t) => !isUnavailable(t)).map((run): ReportTarget => {
-    const series = saved.series[run.name] ?? { load: [], platform: [], events: [] };
+    const series = saved.series[run.name] ?? { load: [], starts: [], platform: [], events: [] };
     if (series.load.length > 0) {
-      const figures = computeFigures({ load: series.load, platform: series.platform, faults: run.faults ?? [], windows, slo });
+      const figures = computeFigures({ load: series.load, starts: series.starts, platform: series.platform, faults: run.faults ?? [], windows, slo, ...(bits.durationS === null ? {} : { durationS: bits.durationS }) });
       return { run, series, figures, figuresSource: 'recomputed' };
     }
     if (run.figures) return { run, series, figures: run.figures, figuresSource: 'run.json' };

@@ -1,4 +1,4 @@
-import type { Clock, LoadSecond, PlatformEvent, PlatformSecond } from '../model/index.ts';
+import type { Clock, LoadSecond, PlatformEvent, PlatformSecond, StartSecond } from '../model/index.ts';
 import type { SeriesWriter } from '../store/run-store.ts';
 
 /**
@@ -9,6 +9,8 @@ import type { SeriesWriter } from '../store/run-store.ts';
  */
 export class LegSeries {
   readonly load: LoadSecond[] = [];
+  /** by start second (availability), about one request timeout behind `load` */
+  readonly starts: StartSecond[] = [];
   private readonly platformByT = new Map<number, PlatformSecond>();
   private held: PlatformEvent[] = [];
 
@@ -18,6 +20,11 @@ export class LegSeries {
     this.release();
     this.load.push(s);
     this.writer.load(s);
+  }
+
+  startSecond(s: StartSecond): void {
+    this.starts.push(s);
+    this.writer.start(s);
   }
 
   /** Keeps the first observation of each second t ≥ 0; false when it was dropped. */

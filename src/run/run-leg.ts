@@ -4,7 +4,7 @@ import { FaultScheduler } from '../faults/index.ts';
 import type { LoadDriver } from '../load/driver.ts';
 import { computeFigures } from '../measure/figures.ts';
 import { Clock, HarnessError, type TargetRun, type TimeSource } from '../model/index.ts';
-import type { LoadPlan } from '../scenario/load-profile.ts';
+import { loadDurationS, type LoadPlan } from '../scenario/load-profile.ts';
 import { SeriesWriter, targetDir } from '../store/run-store.ts';
 import type { Interrupt } from './interrupt.ts';
 import { LegSeries } from './leg-series.ts';
@@ -72,7 +72,7 @@ export async function runLeg(leg: Leg, ctx: LegContext): Promise<LegResult> {
   const { run, series } = live;
   const profile = ctx.plan.profile;
   run.faults = live.faults?.windows ?? [];
-  run.figures = computeFigures({ load: series.load, platform: series.platform(), faults: run.faults, windows: profile.windows, slo: profile.slo });
+  run.figures = computeFigures({ load: series.load, starts: series.starts, platform: series.platform(), faults: run.faults, windows: profile.windows, slo: profile.slo, durationS: loadDurationS(profile, ctx.plan.model) });
   ctx.emit({ kind: 'leg-end', target: leg.key, status: run.status });
   return { run, error };
 }
@@ -141,6 +141,7 @@ async function loadWithFaults(live: Live): Promise<void> {
       series.loadSecond(s);
       ctx.emit({ kind: 'load-second', target: key, second: s, totalS });
     },
+    onStartSecond: (s) => series.startSecond(s),
     outDir: join(targetDir(ctx.runDir, key), 'driver'),
   });
   run.loadStartedAt = new Date(clock.epochAtStart() ?? ctx.time.epochMs()).toISOString();

@@ -28,6 +28,11 @@ export interface LoadPlan {
   profile: Profile;
 }
 
+/** Seconds of load a profile runs in `model` (open: its arrival-rate stages), which every figure covers. */
+export function loadDurationS(p: Pick<Profile, 'stages' | 'rateStages'>, model: LoadModel): number {
+  return durationS(model === 'open' ? { stages: p.rateStages } : p);
+}
+
 /** The plan of a run: scenario × variant × model, time-scaled, with the run's SLO (default: the profile's). */
 export function loadPlan(name: string, o: { quick: boolean; model: LoadModel; timeScale?: number; slo?: Slo }): LoadPlan {
   const scaled = loadProfile(name, o);

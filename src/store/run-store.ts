@@ -3,7 +3,9 @@
  *
  *   reports/<run-id>/run.json                       RunRecord (src/model/run.ts)
  *   reports/<run-id>/timeline.csv                   one row per second per target (written at the end)
- *   reports/<run-id>/targets/<target>/load.ndjson      LoadSecond per line, in order
+ *   reports/<run-id>/targets/<target>/load.ndjson      LoadSecond per line, in order (by completion second)
+ *   reports/<run-id>/targets/<target>/availability.ndjson  StartSecond per line, in order (by start
+ *                                                   second; absent in runs saved before it existed)
  *   reports/<run-id>/targets/<target>/platform.ndjson  PlatformSecond per line, in order
  *   reports/<run-id>/targets/<target>/events.ndjson    PlatformEvent per line
  *   reports/<run-id>/targets/<target>/driver/          driver raw output (k6 NDJSON, summary)
@@ -13,10 +15,12 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { HarnessError, RUN_SCHEMA_VERSION, mustBe, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord } from '../model/index.ts';
+import { HarnessError, RUN_SCHEMA_VERSION, mustBe, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord, type StartSecond } from '../model/index.ts';
 
 export interface TargetSeries {
   load: LoadSecond[];
+  /** by start second; empty for a run saved before they were recorded (figures then fall back to `load`) */
+  starts: StartSecond[];
   platform: PlatformSecond[];
   events: PlatformEvent[];
 }
@@ -37,10 +41,13 @@ export class SeriesWriter {
   constructor(runDir: string, target: string) {
     this.dir = targetDir(runDir, target);
     mkdirSync(join(this.dir, 'driver'), { recursive: true });
-    for (const f of ['load.ndjson', 'platform.ndjson', 'events.ndjson']) writeFileSync(join(this.dir, f), '');
+    for (const f of ['load.ndjson', 'availability.ndjson', 'platform.ndjson', 'events.ndjson']) writeFileSync(join(this.dir, f), '');
   }
   load(s: LoadSecond): void {
     appendFileSync(join(this.dir, 'load.ndjson'), JSON.stringify(s) + '\n');
+  }
+  start(s: StartSecond): void {
+    appendFileSync(join(this.dir, 'availability.ndjson'), JSON.stringify(s) + '\n');
   }
   platform(s: PlatformSecond): void {
     appendFileSync(join(this.dir, 'platform.ndjson'), JSON.stringify(s) + '\n');
@@ -132,6 +139,7 @@ export function readRun(dir: string): SavedRun {
     const d = targetDir(runDir, t.name);
     series[t.name] = {
       load: readNdjson<LoadSecond>(join(d, 'load.ndjson'), join(d, 'load.ndjson')),
+      starts: readNdjson<StartSecond>(join(d, 'availability.ndjson'), join(d, 'availability.ndjson')),
       platform: readNdjson<PlatformSecond>(join(d, 'platform.ndjson'), join(d, 'platform.ndjson')),
       events: readNdjson<PlatformEvent>(join(d, 'events.ndjson'), join(d, 'events.ndjson')),
     };

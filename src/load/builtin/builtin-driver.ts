@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { durationS, pickRequest, targetAt, type Profile, type RequestKind } from '../../../scenarios/lib/index.ts';
 import type { LoadDriver, LoadRunOptions, LoadRunResult, WarmUpOptions } from '../driver.ts';
-import { LoadRecorder } from '../recorder.ts';
+import { LoadRecorder, recorderOptionsFor } from '../recorder.ts';
 import { LoadHttpClient } from './http-client.ts';
 
 /** Weighted random pick of the profile's request mix (the same choice k6 makes). */
@@ -57,7 +57,7 @@ export class BuiltinDriver implements LoadDriver {
     const totalS = durationS(p);
     const maxVUs = Math.max(p.startVUs, ...p.stages.map((s) => s.target));
     const client = new LoadHttpClient(opts.baseUrl, Math.max(1, maxVUs), p.timeoutMs);
-    const recorder = new LoadRecorder(opts.onSecond);
+    const recorder = new LoadRecorder(opts.onSecond, recorderOptionsFor(opts));
     const pick = requestPicker(p.requests);
     const clock = opts.clock;
     const now = (): number => clock.nowMs();
@@ -101,6 +101,7 @@ export class BuiltinDriver implements LoadDriver {
       await drain(running.values(), p, client);
     }
     const warnings = recorder.lateOutcomes > 0 ? [`${recorder.lateOutcomes} outcomes arrived after their second was written`] : [];
+    if (recorder.lateStarts > 0) warnings.push(`${recorder.lateStarts} outcomes arrived after their start second was written`);
     return finishRun(recorder, totalS, now(), interrupted, { lateOutcomes: recorder.lateOutcomes, maxVUs }, warnings);
   }
 
@@ -108,7 +109,7 @@ export class BuiltinDriver implements LoadDriver {
     const p = opts.plan.profile;
     const totalS = durationS({ stages: p.rateStages });
     const client = new LoadHttpClient(opts.baseUrl, Math.max(1, p.maxVUs), p.timeoutMs);
-    const recorder = new LoadRecorder(opts.onSecond);
+    const recorder = new LoadRecorder(opts.onSecond, recorderOptionsFor(opts));
     const pick = requestPicker(p.requests);
     const clock = opts.clock;
     const now = (): number => clock.nowMs();

@@ -47,6 +47,7 @@ export class LoadHttpClient {
   /** Send one GET; never throws: failures are outcomes. `now` gives ms on the run clock. */
   get(path: string, now: () => number): Promise<RequestOutcome> {
     const t0 = performance.now();
+    const startMs = now();
     const timeoutMs = this.timeoutMs;
     return new Promise<RequestOutcome>((resolve) => {
       let status = 0;
@@ -56,7 +57,7 @@ export class LoadHttpClient {
       const fail = (err: unknown): void => {
         if (settled) return;
         settled = true;
-        resolve({ atMs: now(), durationMs: Math.min(performance.now() - t0, timeoutMs), status: 0, error: errorReason(err) });
+        resolve({ atMs: now(), startMs, durationMs: Math.min(performance.now() - t0, timeoutMs), status: 0, error: errorReason(err) });
       };
       try {
         this.pool.dispatch(
@@ -74,6 +75,7 @@ export class LoadHttpClient {
               settled = true;
               resolve({
                 atMs: now(),
+                startMs,
                 durationMs: performance.now() - t0,
                 status,
                 ...(servedBy === undefined ? {} : { servedBy }),

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../../model/index.ts';
 import type { LoadPlan } from '../../scenario/load-profile.ts';
 import type { LoadDriver, LoadRunOptions, LoadRunResult, WarmUpOptions } from '../driver.ts';
-import { LoadRecorder } from '../recorder.ts';
+import { LoadRecorder, recorderOptionsFor } from '../recorder.ts';
 import { findK6, type K6Binary } from './find-k6.ts';
 import { checkK6Env, K6_EXIT_CODES, k6Outputs, k6RunArgs } from './k6-args.ts';
 import { runK6Process, type K6ProcessResult } from './k6-process.ts';
@@ -125,7 +125,7 @@ export class K6Driver implements LoadDriver {
     const recorder = new LoadRecorder((s) => {
       seconds = s.t + 1;
       o.onSecond(s);
-    });
+    }, recorderOptionsFor(o));
     const parser = new K6NdjsonParser(recorder, () => t0Epoch);
     const proc = runK6Process({
       bin: k6.path,
@@ -201,6 +201,7 @@ export class K6Driver implements LoadDriver {
       warnings.push(`k6 driver: k6 exited 99: ${said ?? 'thresholds crossed'} (k6's own check of the SLO; the report's gates judge the run)`);
     }
     if (recorder.lateOutcomes > 0) warnings.push(`k6 driver: ${recorder.lateOutcomes} points arrived after their second was emitted and were not counted`);
+    if (recorder.lateStarts > 0) warnings.push(`k6 driver: ${recorder.lateStarts} requests arrived after their start second was emitted and were not counted there`);
     let exported: unknown = null;
     try {
       exported = JSON.parse(await readFile(summaryExport, 'utf8'));

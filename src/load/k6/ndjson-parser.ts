@@ -5,7 +5,7 @@
  * Lines: `{"type":"Metric","data":{...},"metric":"<name>"}` declarations (ignored) and
  * `{"type":"Point","metric":"<name>","data":{"time":"<RFC3339 ns>","value":n,"tags":{...}}}`.
  * Used points:
- *   http_req_duration  → one finished request (value = ms; tags status, expected_response, error_code)
+ *   http_req_duration  → one finished request (time = its end, value = ms; tags status, expected_response, error_code)
  *   vus                → active VUs
  *   dropped_iterations → arrivals the open model could not start
  *   capbench_version   → responses per app version / replica (scenarios/k6/common.ts)
@@ -181,7 +181,11 @@ export class K6NdjsonParser {
     }
     this.stats.requests++;
     if (failed) this.stats.failures++;
-    this.sink.record({ atMs, durationMs, status, ...(error === undefined ? {} : { error }) });
+    // k6 stamps every http_req_* point with the request's end (lib/netext/httpext: Trail.EndTime,
+    // v1.3.0 and v2.2.0 alike) and http_req_duration = sending + waiting + receiving, so the
+    // request started about `value` ms before the point (later than the truth by the time spent
+    // getting a connection, which on a kept-alive loopback connection is well under a ms)
+    this.sink.record({ atMs, startMs: atMs - durationMs, durationMs, status, ...(error === undefined ? {} : { error }) });
   }
 
   private flushPendingBad(isLast: boolean): void {
