@@ -8,7 +8,8 @@
  *  5. the generators side by side (scripts/bench-generators.ts): wrk, real k6 1.x and 2.x and
  *     the builtin driver against one loopback server, interleaved rounds — requests/s, CPU per
  *     1,000 requests, peak RSS with 2,000 waiting VUs, and the ratios builtin ÷ k6, builtin ÷
- *     wrk against their goals.
+ *     wrk against their goals;
+ *  6. generator-health sampling: CPU per second it adds to an idle harness (goal ≤ 1 % of a core).
  */
 import { fork } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { profiles, type Profile } from '../scenarios/lib/index.ts';
 import { BuiltinDriver } from '../src/load/builtin/builtin-driver.ts';
+import { GeneratorHealthSampler } from '../src/load/generator-health.ts';
 import { Clock } from '../src/model/clock.ts';
 import type { LoadSecond } from '../src/model/index.ts';
 import { loadPlan } from '../src/scenario/load-profile.ts';
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpu.length} cores (${cpu[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   // `npm run bench:self -- --generators` prints only the side-by-side of the generators
   if (process.argv.includes('--generators')) return generators();
-  for (const p of ['throughput', 'memory', 'overhead']) await inChild(p, 'bundle');
+  for (const p of ['throughput', 'memory', 'overhead', 'health']) await inChild(p, 'bundle');
   await inChild('run-overhead', 'tsx');
   await inChild('memory', 'tsx');
   await inChild('report', 'tsx');
@@ -196,6 +198,32 @@ async function runPart(part: string): Promise<void> {
     } finally {
       srv.stop();
     }
+  }
+  // generator-health sampling: the same idle process with and without the sampler (writing
+  // its records as a run does); the difference is what sampling costs per second
+  if (part === 'health') {
+    const { appendFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'capbench-health-')), 'health.ndjson');
+    const seconds = 10;
+    const idleCpuMs = async (withSampler: boolean): Promise<number> => {
+      const clock = new Clock();
+      const sampler = new GeneratorHealthSampler({ clock, emit: (h) => appendFileSync(file, JSON.stringify(h) + '\n') });
+      const keepAlive = setInterval(() => {}, 1000);
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      if (withSampler) sampler.start();
+      clock.start();
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      sampler.stop();
+      clearInterval(keepAlive);
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1000 / ((performance.now() - t0) / 1000);
+    };
+    const without = await idleCpuMs(false);
+    const withS = await idleCpuMs(true);
+    const cost = Math.max(0, withS - without);
+    console.log(`[${HOW}] generator-health sampling: ${cost.toFixed(2)} ms CPU per second (${(cost / 10).toFixed(2)} % of one core; goal ≤ 1 %: ${cost <= 10 ? 'met' : 'NOT met'}) — idle process ${without.toFixed(2)} ms/s without, ${withS.toFixed(2)} ms/s with, ${seconds} s each`);
   }
   // the whole harness during a real run (local target, quick spike × 0.2): driver, sampler,
   // series writer and progress, as CPU time of the harness process per second of run
