@@ -83,7 +83,7 @@ export function reportRun(saved: SavedRun, sloConfig?: SloConfig): ReportRun {
   const scenario = saved.record.scenario;
   const slo = sloConfig !== undefined && isScenarioName(scenario) ? sloFor(sloConfig, scenario) : bits.slo;
   const targets = saved.record.targets.filter((t) => !isUnavailable(t)).map((run): ReportTarget => {
-    const series = saved.series[run.name] ?? { load: [], starts: [], platform: [], events: [] };
+    const series = saved.series[run.name] ?? { load: [], starts: [], platform: [], events: [], health: [] };
     if (series.load.length > 0) {
       const figures = computeFigures({ load: series.load, starts: series.starts, platform: series.platform, faults: run.faults ?? [], windows, slo, ...(bits.durationS === null ? {} : { durationS: bits.durationS }) });
       return { run, series, figures, figuresSource: 'recomputed' };
