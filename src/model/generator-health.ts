@@ -24,8 +24,8 @@ export interface GeneratorHealthSecond {
   harnessCpuPercent: number;
   /**
    * p99 of the harness's event-loop delay over the interval, ms (`perf_hooks`
-   * `monitorEventLoopDelay` at 10 ms resolution, the resolution subtracted; with about 100
-   * samples a second this is close to the second's worst stall). The sampler's own tick
+   * `monitorEventLoopDelay` at 20 ms resolution, the resolution subtracted: a stall of D ms
+   * reads as D − 20 … D; with about 50 samples a second this is the second's worst stall). The sampler's own tick
    * counts as one more sample: a tick that ran late means the loop was stalled from its due
    * time on, and that stall is counted in the second it was due and every second it reached.
    */
