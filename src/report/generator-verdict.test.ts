@@ -54,6 +54,14 @@ test('a starved target that is not Kubernetes also makes the run INVALID; a few 
   assert.ok(v.notes.some((n) => n.startsWith(`spike/local-k8s: the load generator could not keep its schedule in ${g.generatorBoundS} of ${g.seconds} s`)), v.notes.join('\n'));
 });
 
+test('without a Kubernetes target (NO DATA), an INVALID baseline target is still named in the notes', () => {
+  const root = tmp();
+  const dir = writeFixtureRun(root, { runId: 'no-k8s', scenario: 'spike', durationS: 60, targets: [{ name: 'compose', kind: 'compose', generator: 'starved', starvedShare: 0.2 }] });
+  const v = decide([loadReportRun(dir, loose)], loose);
+  assert.equal(v.verdict, 'NO DATA');
+  assert.ok(v.notes.some((n) => n.startsWith('INVALID, not evidence — spike/compose: the load generator could not keep its schedule in 12 of 59 s')), v.notes.join('\n'));
+});
+
 test('a run saved before generator health existed is judged as before, with a note', () => {
   const v = decide([run(tmp(), 'old', { generator: 'none' }, { generator: 'none' })], loose);
   assert.equal(v.verdict, 'GO');

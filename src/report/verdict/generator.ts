@@ -10,6 +10,8 @@ import type { ReportRun } from '../runs.ts';
 export interface GeneratorJudgement {
   /** set when at least one measured target of the runs is INVALID; `reason` holds `nextStep` too */
   invalid: { reason: string; nextStep: string } | null;
+  /** one line per INVALID target, for a verdict decided before the generator (NO DATA) */
+  invalidTargets: string[];
   /** host-bound seconds, health not recorded, invalid baselines: said once each */
   notes: string[];
 }
@@ -46,8 +48,8 @@ export function judgeGenerators(runs: readonly ReportRun[], baselines: readonly 
       if (t.generator.status === 'invalid') notes.push(`baseline ${b.saved.record.runId} ${b.saved.record.scenario}/${t.run.name} is INVALID (${t.generator.reason}): a regression against it is not evidence`);
     }
   }
-  if (bad.length === 0) return { invalid: null, notes };
+  if (bad.length === 0) return { invalid: null, invalidTargets: [], notes };
   const steps = [...new Set([...causes].map((c) => NEXT_STEP[c]))];
   const nextStep = `${steps.join('; and ')}, then run the same command again`;
-  return { invalid: { reason: `Not evidence — ${bad.join('; ')}. Next: ${nextStep}`, nextStep }, notes };
+  return { invalid: { reason: `Not evidence — ${bad.join('; ')}. Next: ${nextStep}`, nextStep }, invalidTargets: bad.map((b) => `INVALID, not evidence — ${b}`), notes };
 }

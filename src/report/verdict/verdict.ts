@@ -262,6 +262,7 @@ export function decide(runs: ReportRun[], slo: SloConfig, baselines: ReportRun[]
   notes.push(...generator.notes);
   const common = { sloFile: slo.file, gates, failedGates, targets, regressions, notes, unavailable };
   if (withData.length === 0) {
+    notes.push(...generator.invalidTargets);
     if (candidates.length === 0) {
       const { reason, nextStep } = noKubernetesLine(unavailable);
       return { verdict: 'NO DATA', reason, deciding: [], nextStep, ...common };
