@@ -8,7 +8,8 @@
  *  5. the generators side by side (scripts/bench-generators.ts): wrk, real k6 1.x and 2.x and
  *     the builtin driver against one loopback server, interleaved rounds — requests/s, CPU per
  *     1,000 requests, peak RSS with 2,000 waiting VUs, and the ratios builtin ÷ k6, builtin ÷
- *     wrk against their goals.
+ *     wrk against their goals;
+ *  6. generator-health sampling: CPU per second it adds to an idle harness (goal ≤ 1 % of a core).
  */
 import { fork } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { profiles, type Profile } from '../scenarios/lib/index.ts';
 import { BuiltinDriver } from '../src/load/builtin/builtin-driver.ts';
+import { GeneratorHealthSampler } from '../src/load/generator-health.ts';
 import { Clock } from '../src/model/clock.ts';
 import type { LoadSecond } from '../src/model/index.ts';
 import { loadPlan } from '../src/scenario/load-profile.ts';
@@ -72,10 +74,10 @@ async function drive(p: Profile, port: number, onSecond: (s: LoadSecond) => void
  * Driver parts run from an esbuild bundle in plain node — what a published build runs —
  * and, for comparison, under tsx (whose loader thread adds its own memory).
  */
-async function inChild(part: string, how: 'bundle' | 'tsx'): Promise<void> {
+async function inChild(part: string, how: 'bundle' | 'tsx', execArgv: string[] = []): Promise<void> {
   const child =
     how === 'bundle'
-      ? fork(bundle(), ['--part', part, '--how', how], { stdio: 'inherit', execArgv: [] })
+      ? fork(bundle(), ['--part', part, '--how', how], { stdio: 'inherit', execArgv })
       : fork(fileURLToPath(import.meta.url), ['--part', part, '--how', how], { stdio: 'inherit', execArgv: process.execArgv });
   await new Promise<void>((resolve, reject) => child.once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`bench part ${part} exited ${c}`)))));
 }
@@ -101,6 +103,8 @@ async function main(): Promise<void> {
   // `npm run bench:self -- --generators` prints only the side-by-side of the generators
   if (process.argv.includes('--generators')) return generators();
   for (const p of ['throughput', 'memory', 'overhead']) await inChild(p, 'bundle');
+  // collected before each window, so a garbage collection does not land in one side only
+  await inChild('health', 'bundle', ['--expose-gc']);
   await inChild('run-overhead', 'tsx');
   await inChild('memory', 'tsx');
   await inChild('report', 'tsx');
@@ -196,6 +200,43 @@ async function runPart(part: string): Promise<void> {
     } finally {
       srv.stop();
     }
+  }
+  // generator-health sampling: the same idle process with and without the sampler (writing
+  // its records as a run does), in alternating windows after a warm-up so start-up work and
+  // drift of a busy machine fall on both sides; the difference is what sampling costs
+  if (part === 'health') {
+    const { appendFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'capbench-health-')), 'health.ndjson');
+    const windowS = 3;
+    const pairs = 5;
+    const idleCpuMs = async (withSampler: boolean): Promise<number> => {
+      global.gc?.();
+      await new Promise((r) => setTimeout(r, 200));
+      const clock = new Clock();
+      const sampler = new GeneratorHealthSampler({ clock, emit: (h) => appendFileSync(file, JSON.stringify(h) + '\n') });
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      if (withSampler) sampler.start();
+      clock.start();
+      await new Promise((r) => setTimeout(r, windowS * 1000));
+      sampler.stop();
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1000 / ((performance.now() - t0) / 1000);
+    };
+    await idleCpuMs(false); // warm-up: module loading and JIT of this part
+    const diffs: number[] = [];
+    let without = 0;
+    let withS = 0;
+    for (let i = 0; i < pairs; i++) {
+      const a = await idleCpuMs(false);
+      const b = await idleCpuMs(true);
+      without += a / pairs;
+      withS += b / pairs;
+      diffs.push(b - a);
+    }
+    const cost = withS - without;
+    console.log(`[${HOW}] generator-health sampling: ${cost.toFixed(2)} ms CPU per second (${(cost / 10).toFixed(2)} % of one core; goal ≤ 1 %: ${cost <= 10 ? 'met' : 'NOT met'}) — idle process ${without.toFixed(2)} ms/s without, ${withS.toFixed(2)} ms/s with; ${pairs} alternating pairs of ${windowS} s, differences ${Math.min(...diffs).toFixed(2)} … ${Math.max(...diffs).toFixed(2)} ms/s`);
   }
   // the whole harness during a real run (local target, quick spike × 0.2): driver, sampler,
   // series writer and progress, as CPU time of the harness process per second of run

@@ -97,7 +97,7 @@ export function buildProgram(io: Io): Command {
     .option('--allow-destructive', 'allow node crashes on a context capbench did not create')
     .option('--no-report', 'do not render the report at the end')
     .option('--slo <file>', 'the SLO: p95/error limits (time to recover, k6 thresholds, chart lines) and the verdict\'s gates (default clusters/slo/default.yaml)')
-    .option('--fail-on-gates', 'exit 5 when a gate fails')
+    .option('--fail-on-gates', 'exit 5 when a gate fails or the run is INVALID (its load generator could not keep the schedule)')
     .option('--no-warmup', 'skip the warm-up (not recommended)')
     .option('--k6-out <output>', 'k6 driver: an extra k6 output beside capbench\'s, as `k6 run --out` takes it (repeatable; K6_OUT works too)', (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (scenario: string, flags: RunFlags) => {
@@ -165,7 +165,7 @@ export function buildProgram(io: Io): Command {
     .option('--baseline <dirs...>', 'earlier runs to compare against (regressions)')
     .option('--slo <file>', 'SLO gates file (default clusters/slo/default.yaml)')
     .option('--out <dir>', 'output directory (default <first run>/report)')
-    .option('--fail-on-gates', 'exit 5 when a gate fails or a regression is flagged')
+    .option('--fail-on-gates', 'exit 5 when a gate fails, a regression is flagged or a run is INVALID (its load generator could not keep the schedule)')
     .action(async (dirs: string[], flags: { baseline?: string[]; slo?: string; out?: string; failOnGates?: boolean }) => {
       if (flags.out !== undefined) checkOutDir('--out', flags.out, io);
       const opts = { ...flags, slo: loadSloFile(flags.slo === undefined ? undefined : resolve(io.cwd, flags.slo)), ...(flags.out === undefined ? {} : { out: resolve(io.cwd, flags.out) }) };

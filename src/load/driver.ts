@@ -1,6 +1,7 @@
 import type { LoadSecond, StartSecond } from '../model/index.ts';
 import type { Clock } from '../model/clock.ts';
 import type { LoadPlan } from '../scenario/load-profile.ts';
+import type { GeneratorHealthFeed } from './generator-health.ts';
 
 export type DriverName = 'builtin' | 'k6';
 
@@ -24,6 +25,8 @@ export interface LoadRunOptions {
   onStartSecond?: (s: StartSecond) => void;
   /** directory for driver-specific raw output (k6 NDJSON, summary) */
   outDir: string;
+  /** the generator-health sampler to tell about in-flight requests or the k6 pid (optional) */
+  health?: GeneratorHealthFeed;
 }
 
 export interface WarmUpOptions {

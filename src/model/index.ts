@@ -3,3 +3,4 @@ export * from './run.ts';
 export * from './timeline.ts';
 export * from './clock.ts';
 export * from './capabilities.ts';
+export * from './generator-health.ts';

@@ -4,6 +4,7 @@
  * read back exactly what the page displays.
  */
 import type { Slo, MeasurementWindow } from '../../scenarios/lib/profile.ts';
+import type { GeneratorValidity } from '../measure/generator-bound.ts';
 import type { FaultWindow, PlatformEvent, RunRecord, TargetFigures } from '../model/index.ts';
 import type { Claim } from './claims/claims.ts';
 import { TIMELINE_COLUMNS, timelineRows } from './csv/tables.ts';
@@ -27,6 +28,8 @@ export interface ReportTargetData {
   faults: FaultWindow[];
   figures: TargetFigures | null;
   figuresSource: FiguresSource;
+  /** generator-bound / host-bound seconds and the INVALID rule over them */
+  generator: GeneratorValidity;
 }
 
 export interface ReportRunData {
@@ -101,6 +104,7 @@ export function runData(r: ReportRun): ReportRunData {
       faults: t.run.faults ?? [],
       figures: t.figures,
       figuresSource: t.figuresSource,
+      generator: t.generator,
     })),
     unavailable: r.unavailable.map((t) => ({ name: t.name, kind: t.kind, reason: t.error ?? 'not usable here' })),
   };

@@ -5,6 +5,7 @@
  */
 import { defaultSlo, type MeasurementWindow, type Slo } from '../../scenarios/lib/profile.ts';
 import { computeFigures } from '../measure/figures.ts';
+import { generatorValidity, judgeSeconds, type GeneratorValidity, type SecondHealth } from '../measure/generator-bound.ts';
 import { isScenarioName } from '../scenario/load-profile.ts';
 import { sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import type { TargetFigures, TargetRun } from '../model/index.ts';
@@ -18,6 +19,10 @@ export interface ReportTarget {
   series: TargetSeries;
   figures: TargetFigures | null;
   figuresSource: FiguresSource;
+  /** each load second judged generator-bound / host-bound (src/measure/generator-bound.ts) */
+  health: SecondHealth[];
+  /** the INVALID rule over those seconds */
+  generator: GeneratorValidity;
 }
 
 export interface ReportRun {
@@ -83,13 +88,18 @@ export function reportRun(saved: SavedRun, sloConfig?: SloConfig): ReportRun {
   const scenario = saved.record.scenario;
   const slo = sloConfig !== undefined && isScenarioName(scenario) ? sloFor(sloConfig, scenario) : bits.slo;
   const targets = saved.record.targets.filter((t) => !isUnavailable(t)).map((run): ReportTarget => {
-    const series = saved.series[run.name] ?? { load: [], starts: [], platform: [], events: [] };
+    const series = saved.series[run.name] ?? { load: [], starts: [], platform: [], events: [], health: [] };
+    // judged over exactly the profile's seconds, as every figure is
+    const endS = bits.durationS;
+    const judgedLoad = endS === null ? series.load : series.load.filter((x) => x.t < endS);
+    const health = judgeSeconds({ load: judgedLoad, health: series.health, driver: saved.record.driver, cores: saved.record.machine?.cores ?? 1 });
+    const judged = { health, generator: generatorValidity(health) };
     if (series.load.length > 0) {
       const figures = computeFigures({ load: series.load, starts: series.starts, platform: series.platform, faults: run.faults ?? [], windows, slo, ...(bits.durationS === null ? {} : { durationS: bits.durationS }) });
-      return { run, series, figures, figuresSource: 'recomputed' };
+      return { run, series, figures, figuresSource: 'recomputed', ...judged };
     }
-    if (run.figures) return { run, series, figures: run.figures, figuresSource: 'run.json' };
-    return { run, series, figures: null, figuresSource: 'none' };
+    if (run.figures) return { run, series, figures: run.figures, figuresSource: 'run.json', ...judged };
+    return { run, series, figures: null, figuresSource: 'none', ...judged };
   });
   return { saved, windows, slo, targets, unavailable: saved.record.targets.filter(isUnavailable) };
 }

@@ -1,4 +1,4 @@
-import type { Clock, LoadSecond, PlatformEvent, PlatformSecond, StartSecond } from '../model/index.ts';
+import type { Clock, GeneratorHealthSecond, LoadSecond, PlatformEvent, PlatformSecond, StartSecond } from '../model/index.ts';
 import type { SeriesWriter } from '../store/run-store.ts';
 
 /**
@@ -25,6 +25,11 @@ export class LegSeries {
   startSecond(s: StartSecond): void {
     this.starts.push(s);
     this.writer.start(s);
+  }
+
+  /** The generator's health of one second: written only (the report judges it from the file). */
+  healthSecond(h: GeneratorHealthSecond): void {
+    this.writer.health(h);
   }
 
   /** Keeps the first observation of each second t ≥ 0; false when it was dropped. */

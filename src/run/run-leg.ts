@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { durationS } from '../../scenarios/lib/index.ts';
 import { FaultScheduler } from '../faults/index.ts';
 import type { LoadDriver } from '../load/driver.ts';
+import { GeneratorHealthSampler } from '../load/generator-health.ts';
 import { computeFigures } from '../measure/figures.ts';
 import { Clock, HarnessError, type TargetRun, type TimeSource } from '../model/index.ts';
 import { loadDurationS, type LoadPlan } from '../scenario/load-profile.ts';
@@ -131,6 +132,10 @@ async function loadWithFaults(live: Live): Promise<void> {
   const key = leg.key;
   const totalS = durationS(ctx.plan.profile);
   live.faults!.arm();
+  // the generator's own health, one record per second of load, beside the load timeline
+  const health = new GeneratorHealthSampler({ clock, emit: (h) => series.healthSecond(h), after: (ms, fn) => ctx.time.after(ms, fn) });
+  live.stack.push(`${key} generator health`, async () => health.stop());
+  health.start();
   ctx.emit({ kind: 'load-start', target: key, scenario: ctx.plan.scenario, durationS: totalS });
   const res = await ctx.driver.run({
     plan: ctx.plan,
@@ -143,7 +148,10 @@ async function loadWithFaults(live: Live): Promise<void> {
     },
     onStartSecond: (s) => series.startSecond(s),
     outDir: join(targetDir(ctx.runDir, key), 'driver'),
+    health,
   });
+  health.stop();
+  run.notes.push(...health.warnings);
   run.loadStartedAt = new Date(clock.epochAtStart() ?? ctx.time.epochMs()).toISOString();
   run.durationS = res.durationS;
   run.notes.push(...res.warnings);

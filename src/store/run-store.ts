@@ -8,6 +8,8 @@
  *                                                   second; absent in runs saved before it existed)
  *   reports/<run-id>/targets/<target>/platform.ndjson  PlatformSecond per line, in order
  *   reports/<run-id>/targets/<target>/events.ndjson    PlatformEvent per line
+ *   reports/<run-id>/targets/<target>/health.ndjson    GeneratorHealthSecond per line, in order
+ *                                                   (the load generator's own health; absent in older runs)
  *   reports/<run-id>/targets/<target>/driver/          driver raw output (k6 NDJSON, summary)
  *   reports/<run-id>/report/                        index.html, summary.md, *.csv, charts/*.png
  *
@@ -15,7 +17,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { HarnessError, RUN_SCHEMA_VERSION, mustBe, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord, type StartSecond } from '../model/index.ts';
+import { HarnessError, RUN_SCHEMA_VERSION, mustBe, type GeneratorHealthSecond, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord, type StartSecond } from '../model/index.ts';
 
 export interface TargetSeries {
   load: LoadSecond[];
@@ -23,6 +25,8 @@ export interface TargetSeries {
   starts: StartSecond[];
   platform: PlatformSecond[];
   events: PlatformEvent[];
+  /** the generator's health per second; empty for a run saved before it was recorded */
+  health: GeneratorHealthSecond[];
 }
 
 export interface SavedRun {
@@ -41,7 +45,7 @@ export class SeriesWriter {
   constructor(runDir: string, target: string) {
     this.dir = targetDir(runDir, target);
     mkdirSync(join(this.dir, 'driver'), { recursive: true });
-    for (const f of ['load.ndjson', 'availability.ndjson', 'platform.ndjson', 'events.ndjson']) writeFileSync(join(this.dir, f), '');
+    for (const f of ['load.ndjson', 'availability.ndjson', 'platform.ndjson', 'events.ndjson', 'health.ndjson']) writeFileSync(join(this.dir, f), '');
   }
   load(s: LoadSecond): void {
     appendFileSync(join(this.dir, 'load.ndjson'), JSON.stringify(s) + '\n');
@@ -54,6 +58,9 @@ export class SeriesWriter {
   }
   event(e: PlatformEvent): void {
     appendFileSync(join(this.dir, 'events.ndjson'), JSON.stringify(e) + '\n');
+  }
+  health(h: GeneratorHealthSecond): void {
+    appendFileSync(join(this.dir, 'health.ndjson'), JSON.stringify(h) + '\n');
   }
 }
 
@@ -142,6 +149,7 @@ export function readRun(dir: string): SavedRun {
       starts: readNdjson<StartSecond>(join(d, 'availability.ndjson'), join(d, 'availability.ndjson')),
       platform: readNdjson<PlatformSecond>(join(d, 'platform.ndjson'), join(d, 'platform.ndjson')),
       events: readNdjson<PlatformEvent>(join(d, 'events.ndjson'), join(d, 'events.ndjson')),
+      health: readNdjson<GeneratorHealthSecond>(join(d, 'health.ndjson'), join(d, 'health.ndjson')),
     };
   }
   return { dir: runDir, record, series };

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { durationS as profileDurationS, profiles, scaleTime, targetAt, type Profile, type ScenarioName } from '../../scenarios/lib/index.ts';
 import { computeFigures } from '../measure/figures.ts';
 import { encodeHistogram, newHistogram, recordMs } from '../measure/histogram.ts';
-import { RUN_SCHEMA_VERSION, type FaultWindow, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord, type RunStatus, type TargetRun } from '../model/index.ts';
+import { RUN_SCHEMA_VERSION, type FaultWindow, type GeneratorHealthSecond, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord, type RunStatus, type TargetRun } from '../model/index.ts';
 import { SeriesWriter, writeRunRecord } from '../store/run-store.ts';
 
 export interface FixtureTarget {
@@ -26,6 +26,13 @@ export interface FixtureTarget {
   latencyFactor?: number;
   /** more platform events, e.g. one stamped before load start as old runs have them */
   extraEvents?: PlatformEvent[];
+  /**
+   * the generator's health: `healthy` (default) well inside every bound; `starved` its event
+   * loop stalled (p99 > 50 ms) in `starvedShare` of the seconds (default 0.2); `none` no
+   * health.ndjson, as runs saved before it existed
+   */
+  generator?: 'healthy' | 'starved' | 'none';
+  starvedShare?: number;
 }
 
 export interface FixtureOptions {
@@ -167,6 +174,27 @@ function simulate(p: Profile, total: number, t: FixtureTarget, endS: number): Sh
   return { load, platform, events: events.filter((e) => e.atMs < endS * 1000), faults };
 }
 
+/** A generator-health series for the load seconds: inside every bound, or stalled in a share of them. */
+function generatorHealth(load: readonly LoadSecond[], t: FixtureTarget): GeneratorHealthSecond[] {
+  const how = t.generator ?? 'healthy';
+  if (how === 'none') return [];
+  // stalled seconds spread evenly: every k-th second
+  const every = Math.max(1, Math.round(1 / (t.starvedShare ?? 0.2)));
+  return load.map((s) => {
+    const stalled = how === 'starved' && s.t % every === 0;
+    return {
+      t: s.t,
+      spanMs: 1000,
+      harnessCpuPercent: Math.min(60, Math.round(4 + s.requests / 20)),
+      loopDelayP99Ms: stalled ? 180 : 1.5,
+      loopDelayMaxMs: stalled ? 240 : 4,
+      inFlight: Math.max(0, Math.round(s.vus / 3)),
+      hostBusyPercent: Math.min(80, Math.round(15 + s.requests / 5)),
+      hostStealPercent: 0,
+    };
+  });
+}
+
 /** The profile a fixture of `durationS` runs: the scenario's quick/full profile time-scaled. */
 export function fixtureProfile(scenario: ScenarioName, durationS: number): Profile {
   const base = durationS > 300 ? profiles[scenario].full : profiles[scenario].quick;
@@ -205,6 +233,7 @@ export function writeFixtureRun(root: string, o: FixtureOptions): string {
     for (const s of shape.load) w.load(s);
     for (const s of shape.platform) w.platform(s);
     for (const e of [...(t.extraEvents ?? []), ...shape.events].sort((a, b) => a.atMs - b.atMs)) w.event(e);
+    for (const h of generatorHealth(shape.load, t)) w.health(h);
     tr.faults = shape.faults;
     tr.loadStartedAt = startedAt;
     tr.durationS = shape.load.length;

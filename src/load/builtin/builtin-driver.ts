@@ -65,11 +65,14 @@ export class BuiltinDriver implements LoadDriver {
 
     let wanted = 0; // VUs the schedule wants now
     let stopping = false;
+    let inFlight = 0;
     // VU slot i loops while i < wanted: lowering `wanted` retires the highest slots after their iteration
     const running = new Map<number, Promise<void>>();
     const vu = async (id: number): Promise<void> => {
       while (!stopping && id < wanted) {
+        inFlight++;
         const o = await client.get(pick().path, now);
+        inFlight--;
         recorder.record(o);
         if (!noThink && !stopping && id < wanted) await sleep(thinkMs(p));
       }
@@ -81,6 +84,7 @@ export class BuiltinDriver implements LoadDriver {
       }
     };
 
+    opts.health?.inFlightGauge(() => inFlight);
     clock.start();
     const startedPerf = performance.now();
     const endPerf = startedPerf + totalS * 1000;
@@ -117,6 +121,7 @@ export class BuiltinDriver implements LoadDriver {
     let dropped = 0;
     const running = new Set<Promise<void>>();
 
+    opts.health?.inFlightGauge(() => inFlight);
     clock.start();
     const startedPerf = performance.now();
     let owed = 0;

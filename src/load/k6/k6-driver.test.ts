@@ -5,6 +5,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,6 +54,28 @@ test('k6 that ignores SIGINT is SIGKILLed after the grace period; what it wrote 
   assert.equal(saved['exitSignal'], 'SIGKILL');
   assert.equal(saved['exitMeaning'], 'signal SIGKILL');
   assert.equal(saved['stoppedByCapbench'], true);
+});
+
+test('the generator-health feed gets the k6 process pid at spawn, after t=0 is set', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'capbench-k6-driver-'));
+  temps.push(dir);
+  const bin = await writeFakeK6(dir);
+  const env = { ...process.env, K6_BIN: bin };
+  const driver = new K6Driver({ env, findK6: () => findK6({ env }), pollMs: 20, killGraceMs: 100, warmUp: noWarmUp });
+  const ac = new AbortController();
+  const clock = new Clock();
+  const seen: Array<{ pid: number; started: boolean; cmdline: string }> = [];
+  const health = {
+    inFlightGauge: () => assert.fail('the k6 driver has no in-flight gauge'),
+    generatorPid: (pid: number) => {
+      seen.push({ pid, started: clock.started, cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8') });
+      ac.abort();
+    },
+  };
+  await driver.run({ plan, baseUrl: 'http://127.0.0.1:9', clock, signal: ac.signal, onSecond: () => {}, outDir: path.join(dir, 'out'), health });
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]!.started, true);
+  assert.ok(seen[0]!.cmdline.split('\0').includes(bin), `pid ${seen[0]!.pid} runs ${seen[0]!.cmdline}`);
 });
 
 test('warm-up is the function given (selectDriver: the builtin driver); nothing of k6 starts', async () => {

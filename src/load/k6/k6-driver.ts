@@ -136,9 +136,10 @@ export class K6Driver implements LoadDriver {
       killGraceMs: this.opts.killGraceMs ?? 10_000,
       stdoutLog: path.join(o.outDir, 'k6-stdout.log'),
       stderrLog,
-      onSpawn: () => {
+      onSpawn: (pid) => {
         o.clock.start();
         t0Epoch = o.clock.epochAtStart() ?? Date.now();
+        o.health?.generatorPid(pid);
       },
     });
 

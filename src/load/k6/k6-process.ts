@@ -23,8 +23,8 @@ export interface K6ProcessOptions {
   /** aborting sends SIGINT, then SIGKILL after `killGraceMs` */
   signal: AbortSignal;
   killGraceMs: number;
-  /** called once, when the process has started */
-  onSpawn?: () => void;
+  /** called once, when the process has started, with its pid */
+  onSpawn?: (pid: number) => void;
   /** full stdout / stderr go here when given */
   stdoutLog?: string;
   stderrLog?: string;
@@ -104,7 +104,7 @@ export function runK6Process(opts: K6ProcessOptions): { done: Promise<K6ProcessR
     let spawned = false;
     child.once('spawn', () => {
       spawned = true;
-      opts.onSpawn?.();
+      opts.onSpawn?.(child.pid ?? -1);
       if (opts.signal.aborted) onAbort();
       else opts.signal.addEventListener('abort', onAbort, { once: true });
     });

@@ -7,6 +7,7 @@ import { versionShare } from '../../measure/figures.ts';
 import type { PlatformEventKind } from '../../model/index.ts';
 import { secondPercentiles } from '../../measure/timeline-rows.ts';
 import type { ReportRun, ReportTarget } from '../runs.ts';
+import { healthChartParts } from './health-chart.ts';
 
 /** Most points a series keeps for display (buckets keep their max, so spikes stay visible). */
 export const MAX_POINTS = 900;
@@ -23,6 +24,8 @@ export interface ChartSpec {
   row: string;
   /** key charts also go to PNG */
   key: boolean;
+  /** drawn at a third of the height (the generator-health chart under each target) */
+  small?: boolean;
   config: { type: 'line'; data: { datasets: Array<Record<string, unknown>> }; options: Record<string, unknown> };
 }
 
@@ -148,6 +151,20 @@ export function runCharts(run: ReportRun): ChartSpec[] {
     ], baseOptions(title, endS, 'latency (ms, log scale)', { ...overlays([x.t], endS), hlines: [{ y: run.slo.p95Ms, color: '#c0392b', label: `SLO p95 ${run.slo.p95Ms} ms` }] }, {
       y: { type: 'logarithmic', min: yMin, max: yMax, title: { display: true, text: 'latency (ms, log scale)' } },
     }));
+  }
+
+  // generator health: a small chart under each target's latency chart
+  for (const t of targets) {
+    const h = healthChartParts(t, rec.driver, targetColor(t.run.name));
+    if (h === null) continue;
+    const title = `${rec.scenario} · ${t.run.name}: generator health — shaded red: generator-bound, grey: host-bound`;
+    spec(`health-${t.run.name}`, title, 'health', false, h.datasets.map((d) => line(d.label, d.color, downsample(d.data, 'max'), { yAxisID: d.axis, borderWidth: 1, ...(d.dash ? { borderDash: d.dash } : {}) })),
+      baseOptions(title, endS, '% (CPU)', { bands: h.bands, markers: [], labels: false, hlines: h.hlines }, {
+        y: { type: 'linear', beginAtZero: true, suggestedMax: 100, title: { display: true, text: '% (CPU)' } },
+        ms: { type: 'linear', position: 'right', beginAtZero: true, suggestedMax: 100, display: 'auto', grid: { drawOnChartArea: false }, title: { display: true, text: 'ms' } },
+        n: { type: 'linear', position: 'right', beginAtZero: true, display: 'auto', grid: { drawOnChartArea: false }, title: { display: true, text: 'requests' } },
+      }));
+    charts[charts.length - 1]!.small = true;
   }
 
   const withLoad = targets.filter((t) => t.series.load.length > 0);

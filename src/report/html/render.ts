@@ -70,10 +70,10 @@ td.num{text-align:right;white-space:nowrap} .small{font-size:12px} .muted{color:
 .sw{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
 .verdict{display:flex;gap:18px;align-items:center;padding:12px 16px;border-radius:6px;background:#fff;border:2px solid #999}
 .verdict .badge{font-size:30px;font-weight:800;padding:6px 16px;border-radius:6px;color:#fff;background:#777;white-space:nowrap}
-.verdict.go{border-color:#2e8b57}.verdict.go .badge{background:#2e8b57} .verdict.nogo{border-color:#c0392b}.verdict.nogo .badge{background:#c0392b} .verdict.nodata .badge{background:#8a6d1d}.verdict.nodata{border-color:#8a6d1d}
+.verdict.go{border-color:#2e8b57}.verdict.go .badge{background:#2e8b57} .verdict.nogo{border-color:#c0392b}.verdict.nogo .badge{background:#c0392b} .verdict.nodata .badge{background:#8a6d1d}.verdict.nodata{border-color:#8a6d1d} .verdict.invalid{border-color:#6c3483}.verdict.invalid .badge{background:#6c3483;font-size:18px}
 .reason{font-size:17px;font-weight:600;margin:0 0 6px} .verdict .why{min-width:0} .deciding ul{margin:2px 0 6px;padding-left:20px} .deciding .fig{font-size:17px;font-weight:700} .reproduce,.unavailable{margin:4px 0} .verdict.nodata .badge{font-size:18px} tr.group th{background:#f6f7f9;font-weight:600} tr.rowfail td{background:#fff6f5} li.bad{color:#a02518}
 .banner{background:#fde9c4;border:1px solid #e0b35a;padding:6px 10px;border-radius:4px}
-.grid{display:grid;gap:12px;margin:10px 0} figure.chart{margin:0;background:#fff;border:1px solid #dde;border-radius:4px;padding:6px} .box{position:relative;height:320px}
+.grid{display:grid;gap:12px;margin:10px 0} figure.chart{margin:0;background:#fff;border:1px solid #dde;border-radius:4px;padding:6px} .box{position:relative;height:320px} .box.small{height:170px}
 #inspector{background:#fff;border:1px solid #dde;padding:8px 12px;border-radius:4px} #inspector select,#inspector input{font:inherit;margin-right:8px}
 #inspect-out table{width:auto} tr.fault td{background:#f3eefa} #errors{color:#a02518;font-weight:600}
 `;

@@ -36,7 +36,8 @@ const table: MdSection = (d) => {
       const ws = f ? (f.windows.length ? f.windows : [f.overall]) : [];
       const p95 = ws.reduce<number | null>((a, w) => (w.p95Ms !== null && (a === null || w.p95Ms > a) ? w.p95Ms : a), null);
       const err = ws.reduce<number | null>((a, w) => (a === null || w.errorRate > a ? w.errorRate : a), null);
-      const res = tv ? (tv.result === 'pass' ? 'pass' : tv.result === 'fail' ? `**fail** (${tv.failed.length})` : 'no data') : '–';
+      const judged = tv ? (tv.result === 'pass' ? 'pass' : tv.result === 'fail' ? `**fail** (${tv.failed.length})` : 'no data') : '–';
+      const res = t.generator.status === 'invalid' ? `**INVALID** (generator-bound ${pct(t.generator.generatorBoundShare)}) · ${judged}` : judged;
       const status = r.status === 'completed' && t.status === 'completed' ? 'completed' : `**${r.status !== 'completed' ? r.status : t.status}**${t.error ? `: ${cell(t.error)}` : ''}`;
       return `| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${ms(p95)} | ${pct(err)} | ${f ? sec(f.downtimeS) : '–'} | ${f ? rps(f.overall.throughputRps) : '–'} |`;
     }),

@@ -35,6 +35,13 @@ export const VERDICT_LOOK: Record<VerdictKind, VerdictLook> = {
     headline: (v) => `${plural(v.failedGates.length, 'gate')} failed on Kubernetes.`,
     decidingCaption: 'furthest over their limits',
   },
+  INVALID: {
+    badge: 'INVALID',
+    cls: 'invalid',
+    icon: '⛔',
+    headline: (v) => v.reason,
+    decidingCaption: '',
+  },
   'NO DATA': {
     badge: 'no verdict',
     cls: 'nodata',

@@ -6,15 +6,18 @@ import type { TargetFigures } from '../../model/index.ts';
 import type { ReportRun, ReportTarget } from '../runs.ts';
 import { GATE_INFO, GATE_KEYS, gatesFor, type GateKey, type SloConfig } from '../../scenario/slo-file.ts';
 import { gateValue } from '../format.ts';
+import { judgeGenerators } from './generator.ts';
 import { noKubernetesLine, unavailableTargets, type UnavailableTarget } from './next-step.ts';
 
 /**
  * GO: every Kubernetes target passed every gate. NO-GO: at least one failed. NO DATA: no
  * Kubernetes target produced figures (none could be had, none was asked for, or each failed).
+ * INVALID: a target's load generator could not keep its schedule in more than 5 % of the
+ * seconds, so the figures are not evidence (whatever the gates say).
  * Every place that shows a verdict keys its presentation by this union, so a new kind
  * (INCONCLUSIVE, INVALID) does not compile until each place says how to show it.
  */
-export type VerdictKind = 'GO' | 'NO-GO' | 'NO DATA';
+export type VerdictKind = 'GO' | 'NO-GO' | 'NO DATA' | 'INVALID';
 
 /** One figure checked against one limit. */
 export interface GateResult {
@@ -76,7 +79,7 @@ export interface Verdict {
    * limits, GO the passed gates closest to theirs; none for NO DATA.
    */
   deciding: GateResult[];
-  /** NO DATA only: what the user can do next (also inside `reason`) */
+  /** NO DATA and INVALID: what the user can do next */
   nextStep?: string;
   /** targets `--target auto` tried that were not usable here: named once, never judged */
   unavailable: UnavailableTarget[];
@@ -255,8 +258,11 @@ export function decide(runs: ReportRun[], slo: SloConfig, baselines: ReportRun[]
   const candidates = targets.filter((t) => t.candidate);
   const withData = candidates.filter((t) => t.result !== 'no data');
   const failedGates = gates.filter((g) => g.candidate && !g.pass);
+  const generator = judgeGenerators(runs, baselines);
+  notes.push(...generator.notes);
   const common = { sloFile: slo.file, gates, failedGates, targets, regressions, notes, unavailable };
   if (withData.length === 0) {
+    notes.push(...generator.invalidTargets);
     if (candidates.length === 0) {
       const { reason, nextStep } = noKubernetesLine(unavailable);
       return { verdict: 'NO DATA', reason, deciding: [], nextStep, ...common };
@@ -264,6 +270,7 @@ export function decide(runs: ReportRun[], slo: SloConfig, baselines: ReportRun[]
     const reason = `the Kubernetes targets produced no measurements — ${candidates.map((t) => `${t.target}: ${t.failed[0]?.text ?? t.status}`).join('; ')}`;
     return { verdict: 'NO DATA', reason, deciding: [], nextStep: 'fix what stopped them (the error is in their row below), then run the same command again', ...common };
   }
+  if (generator.invalid !== null) return { verdict: 'INVALID', reason: generator.invalid.reason, deciding: [], nextStep: generator.invalid.nextStep, ...common };
   if (failedGates.length > 0) {
     const deciding = mostSevere(failedGates);
     const worst = deciding[0]!;
@@ -298,7 +305,7 @@ function severity(g: GateResult): number {
   return g.actual / g.limit;
 }
 
-/** What fails a CI job: a failed gate of a candidate, or a regression of a candidate. */
+/** What fails a CI job: an INVALID run (not evidence), a failed gate of a candidate, or a regression of a candidate. */
 export function gatesFailedOf(v: Verdict): boolean {
-  return v.failedGates.length > 0 || v.regressions.some((r) => r.regressed && r.candidate);
+  return v.verdict === 'INVALID' || v.failedGates.length > 0 || v.regressions.some((r) => r.regressed && r.candidate);
 }

@@ -2,9 +2,16 @@
  * One section per run: its targets side by side on one time axis (charts drawn in the
  * browser from the embedded specs), its notes, and its fault windows and platform events.
  */
+import type { GeneratorValidity } from '../../../measure/generator-bound.ts';
 import type { ReportData, ReportRunData } from '../../data.ts';
 import { clockS, num, pct } from '../../format.ts';
 import { esc, statusTag, type HtmlSection } from '../parts.ts';
+
+/** `local: generator INVALID — 12 of 60 s generator-bound (20.0 %), 3 s host-bound` */
+function generatorLine(name: string, g: GeneratorValidity): string {
+  const word = g.status === 'invalid' ? '<b>INVALID</b>' : g.status === 'unknown' ? 'health not recorded' : 'kept its schedule';
+  return `${esc(name)}: generator ${word} — ${g.generatorBoundS} of ${g.seconds} s generator-bound (${esc(pct(g.generatorBoundShare))}), ${g.hostBoundS} s host-bound`;
+}
 
 function runSection(d: ReportData, r: ReportRunData): string {
   const charts = d.charts.filter((c) => c.runId === r.runId);
@@ -13,7 +20,7 @@ function runSection(d: ReportData, r: ReportRunData): string {
   for (const c of charts) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
   for (const [row, cs] of byRow) {
     const cols = row === 'load' ? Math.min(cs.length, 2) : row === 'platform' ? 1 : Math.min(cs.length, 3);
-    rows.push(`<div class="grid" style="grid-template-columns:repeat(${cols},minmax(0,1fr))">${cs.map((c) => `<figure class="chart"><div class="box"><canvas id="${esc(c.id)}" role="img" aria-label="${esc(c.title)}"></canvas></div></figure>`).join('')}</div>`);
+    rows.push(`<div class="grid" style="grid-template-columns:repeat(${cols},minmax(0,1fr))">${cs.map((c) => `<figure class="chart"><div class="box${c.small ? ' small' : ''}"><canvas id="${esc(c.id)}" role="img" aria-label="${esc(c.title)}"></canvas></div></figure>`).join('')}</div>`);
   }
   const ev = d.events[r.runId] ?? {};
   const evRows = Object.entries(ev).flatMap(([t, es]) => es.map((e) => ({ t, e }))).sort((a, b) => a.e.atMs - b.e.atMs);
@@ -23,9 +30,11 @@ ${r.targets.flatMap((t) => t.faults.map((f) => `<tr class="fault"><td class="num
 ${evRows.map(({ t, e }) => `<tr><td class="num">${clockS(e.atMs)}</td><td>${esc(t)}</td><td>${esc(e.kind)}</td><td>${esc(e.subject ?? '')}</td><td>${esc(e.detail ?? '')}</td></tr>`).join('')}
 </tbody></table></details>`;
   const notes = r.targets.flatMap((t) => t.notes.map((n) => `${t.name}: ${n}`));
+  const health = r.targets.filter((t) => t.generator.seconds > 0).map((t) => generatorLine(t.name, t.generator));
   return `<section class="run" id="run-${esc(r.runId)}"><h2>${esc(r.scenario)} <span class="muted">run ${esc(r.runId)}</span> ${statusTag(r.status)}</h2>
 ${r.status !== 'completed' ? `<p class="banner">This run is <b>${esc(r.status)}</b>${r.reason ? `: ${esc(r.reason)}` : ''}. Charts and figures cover only the seconds that were measured.</p>` : ''}
 <p class="muted">SLO of the profile: p95 ≤ ${esc(num(r.slo.p95Ms))} ms, error rate ≤ ${esc(pct(r.slo.errorRate))}. Windows: ${r.windows.map((w) => `${esc(w.name)} ${w.startS}–${w.endS} s`).join(' · ') || 'none'}. Shaded: fault windows; dotted verticals: platform events; dashed red: SLO. Click a chart to inspect that second.</p>
+${health.length ? `<p class="muted generator">${health.join(' · ')}</p>` : ''}
 ${notes.length ? `<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 ${charts.length ? rows.join('') : '<p class="banner">No series were saved for this run — nothing to chart.</p>'}
 ${evHtml}</section>`;
