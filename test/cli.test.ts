@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { durationS, type Profile } from '../scenarios/lib/index.ts';
 import { Interrupt } from '../src/run/interrupt.ts';
 import { readRun } from '../src/store/run-store.ts';
 import { cli, tempDir } from './cli-harness.ts';
@@ -21,7 +22,9 @@ describe('capbench CLI, in process', () => {
     assert.equal(local.status, 'completed');
     const load = saved.series.local!.load;
     assert.ok(load.length >= 9, `9 s of load saved (got ${load.length})`);
-    const total = load.reduce((a, s) => a + s.requests, 0);
+    // figures cover exactly the profile's duration: a second of graceful stop after it is saved, not counted
+    const profileS = durationS(saved.record.profile as Profile);
+    const total = load.filter((s) => s.t < profileS).reduce((a, s) => a + s.requests, 0);
     assert.equal(local.figures!.overall.requests, total, 'figures come from the saved series');
     assert.ok(total > 50);
     assert.equal(local.figures!.overall.failures, 0);

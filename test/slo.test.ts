@@ -65,7 +65,7 @@ async function k6Run(slo: string[]): Promise<string[]> {
   const dir = tempDir();
   const lines = join(dir, 'lines.ndjson');
   writeFileSync(lines, readFileSync(K6_LINES, 'utf8').split('\n').slice(0, 200).join('\n') + '\n');
-  const env = { ...process.env, K6_BIN: await writeFakeK6(dir), FAKE_K6_MODE: 'ok', FAKE_K6_LINES: lines, FAKE_K6_ARGS: join(dir, 'args.ndjson') };
+  const env = { ...process.env, K6_BIN: await writeFakeK6(dir), FAKE_K6_EXIT: '0', FAKE_K6_LINES: lines, FAKE_K6_ARGS: join(dir, 'args.ndjson') };
   const { createTarget } = fakes(realTime);
   const r = await cli(['run', 'node-crash', '--quick', '--time-scale', '0.2', '--target', 'kind', '--driver', 'k6', '--no-warmup', '--no-report', '--out', join(dir, 'out'), ...slo], { env, io: { createTarget } });
   assert.equal(r.code, 0, r.err + r.out);

@@ -1,18 +1,18 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scenarioNames, type ScenarioName } from '../../scenarios/lib/index.ts';
 import type { LoadDriver } from '../load/driver.ts';
 import { selectDriver, driverChoices } from '../load/select-driver.ts';
-import { ExitCode, HarnessError, unknownName, type TimeSource } from '../model/index.ts';
+import { ExitCode, HarnessError, type TimeSource } from '../model/index.ts';
 import { harnessVersion } from '../run/machine.ts';
 import { Interrupt } from '../run/interrupt.ts';
 import { runScenario, type RunOutcome, type TargetFactory } from '../run/run.ts';
 import { ProgressPrinter } from './progress.ts';
+import { checkOutDir, checkRunFlags, type RunFlags } from './run-flags.ts';
 import { installSignals } from './signals.ts';
 import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import { runIsAlive } from '../store/run-lease.ts';
-import { createTarget, parseTargetList, targetNames, type TargetName, type TargetOptions } from '../targets/registry.ts';
+import { createTarget, targetNames, type TargetOptions } from '../targets/registry.ts';
 
 /** What every target gets from the CLI: its environment and the run leases that tell live runs from leftovers. */
 function baseTargetOptions(io: Io): TargetOptions {
@@ -53,25 +53,6 @@ function number(flag: string, min: number, max: number, hint: string, o: { integ
   };
 }
 
-interface RunFlags {
-  target: string;
-  quick?: boolean;
-  timeScale?: number;
-  driver: string;
-  model: 'closed' | 'open';
-  out: string;
-  rebootDelay?: number;
-  port?: number;
-  context?: string;
-  composeFile?: string;
-  allowDestructive?: boolean;
-  report: boolean;
-  slo?: string;
-  failOnGates?: boolean;
-  warmup: boolean;
-  k6Out: string[];
-}
-
 export function buildProgram(io: Io): Command {
   const program = new Command('capbench')
     .description('Measure what users get during a spike, a node crash and a rolling update — on Compose and Kubernetes, side by side.')
@@ -102,7 +83,7 @@ export function buildProgram(io: Io): Command {
     .option('--k6-out <output>', 'k6 driver: an extra k6 output beside capbench\'s, as `k6 run --out` takes it (repeatable; K6_OUT works too)', (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (scenario: string, flags: RunFlags) => {
       // the one SLO: time to recover, k6 thresholds, charts and verdict all use it
-      const sloConfig = await checkRunFlags(scenario, flags, io);
+      const sloConfig = await checkRunFlags(scenario, flags, io.cwd);
       const interrupt = io.interrupt ?? new Interrupt();
       const detach = io.installSignalHandlers ? installSignals(interrupt, io.err) : () => {};
       try {
@@ -167,7 +148,7 @@ export function buildProgram(io: Io): Command {
     .option('--out <dir>', 'output directory (default <first run>/report)')
     .option('--fail-on-gates', 'exit 5 when a gate fails, a regression is flagged or a run is INVALID (its load generator could not keep the schedule)')
     .action(async (dirs: string[], flags: { baseline?: string[]; slo?: string; out?: string; failOnGates?: boolean }) => {
-      if (flags.out !== undefined) checkOutDir('--out', flags.out, io);
+      if (flags.out !== undefined) checkOutDir('--out', flags.out, io.cwd);
       const opts = { ...flags, slo: loadSloFile(flags.slo === undefined ? undefined : resolve(io.cwd, flags.slo)), ...(flags.out === undefined ? {} : { out: resolve(io.cwd, flags.out) }) };
       const rep = await renderReportLazy(dirs.map((d) => resolve(io.cwd, d)), opts, (l) => io.out(l + '\n'), flags.baseline?.map((d) => resolve(io.cwd, d)));
       printReportPaths(rep, io);
@@ -217,71 +198,6 @@ export function buildProgram(io: Io): Command {
 
   addErrorHints(program, 'capbench');
   return program;
-}
-
-/**
- * Everything about `run`'s flags that can be judged before anything starts (k6: executors
- * validate first) — so a typo fails in a second, not after a 30-minute run. Throws
- * HarnessError: usage (2) for flags, badConfig (3) for files named by flags.
- */
-async function checkRunFlags(scenario: string, flags: RunFlags, io: Io): Promise<SloConfig> {
-  if (scenario !== 'all' && !(scenarioNames as string[]).includes(scenario)) {
-    throw unknownName('run', 'scenario', scenario, [...scenarioNames, 'all'], 'e.g. `capbench run spike --quick`');
-  }
-  if (flags.quick && flags.timeScale !== undefined && flags.timeScale > 1) {
-    throw new HarnessError(`--time-scale: must be ≤ 1 with --quick (got ${flags.timeScale})`, { code: 'usage', hint: 'drop --quick to run the full profile, or pass --time-scale 1 or less' });
-  }
-  let names: TargetName[];
-  let auto: boolean;
-  try {
-    ({ names, auto } = parseTargetList(flags.target));
-  } catch (e) {
-    if (e instanceof HarnessError && e.hint === undefined) {
-      throw new HarnessError(e.message, { code: 'usage', hint: `valid targets: ${[...targetNames, 'auto'].join(', ')} — e.g. --target local,compose`, cause: e });
-    }
-    throw e;
-  }
-  const uses = (t: string): boolean => auto || (names as string[]).includes(t);
-  const needs = (flag: string, target: string, what: string): void => {
-    if (!(targetNames as string[]).includes(target)) {
-      throw new HarnessError(`${flag}: ${what} must go with the ${target} target (got a build without it; targets: ${targetNames.join(', ')})`, { code: 'usage', hint: `drop ${flag}` });
-    }
-    if (!uses(target)) {
-      throw new HarnessError(`${flag}: ${what} must go with --target ${target} or auto (got --target ${flags.target})`, { code: 'usage', hint: `add ${target} to --target, or drop ${flag}` });
-    }
-  };
-  if (flags.port !== undefined) needs('--port', 'local', 'the proxy port of the local target');
-  if (flags.context !== undefined) needs('--context', 'kubernetes', 'a kubeconfig context');
-  if (flags.composeFile !== undefined) {
-    needs('--compose-file', 'compose', 'a compose file');
-    const file = resolve(io.cwd, flags.composeFile);
-    if (!existsSync(file) || !statSync(file).isFile()) {
-      throw new HarnessError(`--compose-file: ${flags.composeFile} must be an existing compose file (got ${existsSync(file) ? 'a directory' : 'nothing'} at ${file})`, {
-        code: 'badConfig',
-        hint: 'omit --compose-file to run the reference app (clusters/compose/compose.yaml); for your own app see clusters/compose/README.md',
-      });
-    }
-  }
-  if (flags.rebootDelay !== undefined && scenario !== 'node-crash' && scenario !== 'all') {
-    throw new HarnessError(`--reboot-delay: must go with the node-crash scenario (got scenario ${scenario})`, { code: 'usage', hint: `capbench run node-crash --reboot-delay ${flags.rebootDelay} …, or drop --reboot-delay` });
-  }
-  if (!flags.report && flags.failOnGates) {
-    throw new HarnessError('--no-report: must not be combined with --fail-on-gates (got both; gates are judged by the report)', {
-      code: 'usage',
-      hint: 'drop --no-report, or judge the saved run later: capbench report reports/<run-id> --slo FILE --fail-on-gates',
-    });
-  }
-  checkOutDir('--out', flags.out, io);
-  // a broken SLO file fails now, not after the load
-  return loadSloFile(flags.slo === undefined ? undefined : resolve(io.cwd, flags.slo));
-}
-
-/** `--out` must be a directory or not exist yet (it is created). */
-function checkOutDir(flag: string, dir: string, io: Io): void {
-  const abs = resolve(io.cwd, dir);
-  if (existsSync(abs) && !statSync(abs).isDirectory()) {
-    throw new HarnessError(`${flag}: ${dir} must be a directory or a path that does not exist yet (got a file at ${abs})`, { code: 'usage', hint: `pick another ${flag}, e.g. ${flag} reports` });
-  }
 }
 
 /**

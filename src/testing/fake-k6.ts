@@ -7,7 +7,7 @@
  *   k6 version   prints FAKE_K6_VERSION (default `k6 v1.3.0 (go1.23.5, linux/amd64)`)
  *   k6 run …     ignores SIGINT from the start, appends the lines of FAKE_K6_LINES (NDJSON,
  *                re-stamped with the current time) to the `--out json=` file, then waits
- *                until SIGKILLed
+ *                until SIGKILLed — or, with FAKE_K6_EXIT=<code>, exits with that code
  * FAKE_K6_ARGS: a file each call's argv is appended to, as JSON.
  */
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
@@ -28,6 +28,7 @@ const out = args.find((a) => a.startsWith('json=')).slice('json='.length);
 const lines = env.FAKE_K6_LINES ? fs.readFileSync(env.FAKE_K6_LINES, 'utf8').split('\n').filter(Boolean) : [];
 const stamp = (l) => { const o = JSON.parse(l); if (o.type === 'Point') o.data.time = new Date().toISOString(); return JSON.stringify(o); };
 if (lines.length) fs.appendFileSync(out, lines.map(stamp).join('\n') + '\n');
+if (env.FAKE_K6_EXIT !== undefined) process.exit(Number(env.FAKE_K6_EXIT));
 setInterval(() => {}, 1000);
 `;
 

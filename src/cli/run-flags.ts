@@ -1,0 +1,93 @@
+/**
+ * `capbench run`'s flags, and every check of them that can be made before anything starts.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { scenarioNames } from '../../scenarios/lib/index.ts';
+import { HarnessError, unknownName } from '../model/index.ts';
+import { loadSloFile, type SloConfig } from '../scenario/slo-file.ts';
+import { parseTargetList, targetNames, type TargetName } from '../targets/registry.ts';
+
+export interface RunFlags {
+  target: string;
+  quick?: boolean;
+  timeScale?: number;
+  driver: string;
+  model: 'closed' | 'open';
+  out: string;
+  rebootDelay?: number;
+  port?: number;
+  context?: string;
+  composeFile?: string;
+  allowDestructive?: boolean;
+  report: boolean;
+  slo?: string;
+  failOnGates?: boolean;
+  warmup: boolean;
+  k6Out: string[];
+}
+
+/**
+ * Everything about `run`'s flags that can be judged before anything starts (k6: executors
+ * validate first) — so a typo fails in a second, not after a 30-minute run. Throws
+ * HarnessError: usage (2) for flags, badConfig (3) for files named by flags.
+ */
+export async function checkRunFlags(scenario: string, flags: RunFlags, cwd: string): Promise<SloConfig> {
+  if (scenario !== 'all' && !(scenarioNames as string[]).includes(scenario)) {
+    throw unknownName('run', 'scenario', scenario, [...scenarioNames, 'all'], 'e.g. `capbench run spike --quick`');
+  }
+  if (flags.quick && flags.timeScale !== undefined && flags.timeScale > 1) {
+    throw new HarnessError(`--time-scale: must be ≤ 1 with --quick (got ${flags.timeScale})`, { code: 'usage', hint: 'drop --quick to run the full profile, or pass --time-scale 1 or less' });
+  }
+  let names: TargetName[];
+  let auto: boolean;
+  try {
+    ({ names, auto } = parseTargetList(flags.target));
+  } catch (e) {
+    if (e instanceof HarnessError && e.hint === undefined) {
+      throw new HarnessError(e.message, { code: 'usage', hint: `valid targets: ${[...targetNames, 'auto'].join(', ')} — e.g. --target local,compose`, cause: e });
+    }
+    throw e;
+  }
+  const uses = (t: string): boolean => auto || (names as string[]).includes(t);
+  const needs = (flag: string, target: string, what: string): void => {
+    if (!(targetNames as string[]).includes(target)) {
+      throw new HarnessError(`${flag}: ${what} must go with the ${target} target (got a build without it; targets: ${targetNames.join(', ')})`, { code: 'usage', hint: `drop ${flag}` });
+    }
+    if (!uses(target)) {
+      throw new HarnessError(`${flag}: ${what} must go with --target ${target} or auto (got --target ${flags.target})`, { code: 'usage', hint: `add ${target} to --target, or drop ${flag}` });
+    }
+  };
+  if (flags.port !== undefined) needs('--port', 'local', 'the proxy port of the local target');
+  if (flags.context !== undefined) needs('--context', 'kubernetes', 'a kubeconfig context');
+  if (flags.composeFile !== undefined) {
+    needs('--compose-file', 'compose', 'a compose file');
+    const file = resolve(cwd, flags.composeFile);
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      throw new HarnessError(`--compose-file: ${flags.composeFile} must be an existing compose file (got ${existsSync(file) ? 'a directory' : 'nothing'} at ${file})`, {
+        code: 'badConfig',
+        hint: 'omit --compose-file to run the reference app (clusters/compose/compose.yaml); for your own app see clusters/compose/README.md',
+      });
+    }
+  }
+  if (flags.rebootDelay !== undefined && scenario !== 'node-crash' && scenario !== 'all') {
+    throw new HarnessError(`--reboot-delay: must go with the node-crash scenario (got scenario ${scenario})`, { code: 'usage', hint: `capbench run node-crash --reboot-delay ${flags.rebootDelay} …, or drop --reboot-delay` });
+  }
+  if (!flags.report && flags.failOnGates) {
+    throw new HarnessError('--no-report: must not be combined with --fail-on-gates (got both; gates are judged by the report)', {
+      code: 'usage',
+      hint: 'drop --no-report, or judge the saved run later: capbench report reports/<run-id> --slo FILE --fail-on-gates',
+    });
+  }
+  checkOutDir('--out', flags.out, cwd);
+  // a broken SLO file fails now, not after the load
+  return loadSloFile(flags.slo === undefined ? undefined : resolve(cwd, flags.slo));
+}
+
+/** `--out` must be a directory or not exist yet (it is created). */
+export function checkOutDir(flag: string, dir: string, cwd: string): void {
+  const abs = resolve(cwd, dir);
+  if (existsSync(abs) && !statSync(abs).isDirectory()) {
+    throw new HarnessError(`${flag}: ${dir} must be a directory or a path that does not exist yet (got a file at ${abs})`, { code: 'usage', hint: `pick another ${flag}, e.g. ${flag} reports` });
+  }
+}
