@@ -15,7 +15,8 @@
 #     1. apt packages: Docker + Compose, debootstrap (offline base image), Cairo build
 #        packages (canvas → PNG charts), Chromium (browser test of the HTML report), wrk
 #        (bench:self's C baseline), xz-utils
-#     2. a Docker daemon that answers (scripts/setup/docker.sh)
+#     2. a Docker daemon that answers (scripts/setup/docker.sh); Compose v2 (Docker CLI plugin)
+#        and kind from Debian sid, unpacked into a cache (scripts/setup/sid-tools.sh)
 #     3. npm ci (canvas builds from source)
 #     4. images capbench/app:v1 and capbench/lb:2 (offline base when no registry answers)
 #     5. real k6 for the k6 driver's tests (scripts/setup/k6.sh; CAPBENCH_SKIP_K6=1 skips it)
@@ -96,6 +97,7 @@ else
 fi
 
 bash scripts/setup/docker.sh
+bash scripts/setup/sid-tools.sh
 
 npm_install
 if canvas_loads; then

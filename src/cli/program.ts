@@ -12,11 +12,15 @@ import { checkOutDir, checkRunFlags, type RunFlags } from './run-flags.ts';
 import { installSignals } from './signals.ts';
 import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import { runIsAlive } from '../store/run-lease.ts';
-import { createTarget, targetNames, type TargetOptions } from '../targets/registry.ts';
+import { createTarget, targetNames, targetOptionsFromEnv, type TargetOptions } from '../targets/registry.ts';
 
-/** What every target gets from the CLI: its environment and the run leases that tell live runs from leftovers. */
+/**
+ * What every target gets from the CLI: its environment, the run leases that tell live runs
+ * from leftovers, and the settings of the environment (CAPBENCH_COMPOSE). Throws HarnessError
+ * (usage) on a bad setting.
+ */
 function baseTargetOptions(io: Io): TargetOptions {
-  return { env: io.env, runIsAlive };
+  return { env: io.env, runIsAlive, ...targetOptionsFromEnv(io.env) };
 }
 
 /** What the CLI may touch of the outside world (injected in tests). */

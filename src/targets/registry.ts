@@ -1,4 +1,5 @@
 import { HarnessError, unknownName } from '../model/index.ts';
+import { composePreferences, type ComposePreference } from './compose/compose-cli.ts';
 import { ComposeTarget } from './compose/compose-target.ts';
 import { createKubernetesTarget } from './kubernetes/kubernetes-target.ts';
 import { LocalTarget } from './local/local-target.ts';
@@ -17,10 +18,25 @@ export interface TargetOptions {
   port?: number;
   /** compose: compose file */
   composeFile?: string;
+  /** compose: which Compose CLI (auto = v2 when found, else v1) */
+  composeCli?: ComposePreference;
   /** kubernetes: kubeconfig context */
   context?: string;
   /** destructive faults on a context capbench did not create */
   allowDestructive?: boolean;
+}
+
+/**
+ * Target options set through the environment, read by the CLI and passed down (README,
+ * "Compose v1 and v2"): CAPBENCH_COMPOSE=auto|v1|v2. Throws HarnessError (usage) on a bad value.
+ */
+export function targetOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): Pick<TargetOptions, 'composeCli'> {
+  const compose = env['CAPBENCH_COMPOSE'];
+  if (compose === undefined || compose === '') return {};
+  if (!(composePreferences as readonly string[]).includes(compose)) {
+    throw unknownName('CAPBENCH_COMPOSE', 'Compose CLI', compose, composePreferences, 'unset it to use `docker compose` (v2) when found, else `docker-compose` (v1)');
+  }
+  return { composeCli: compose as ComposePreference };
 }
 
 type Factory = (o: TargetOptions) => Promise<Target>;
@@ -39,6 +55,7 @@ export const targetFactories = {
       runIsAlive: o.runIsAlive,
       ...(o.composeFile === undefined ? {} : { composeFile: o.composeFile }),
       ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }),
+      ...(o.composeCli === undefined ? {} : { composeCli: o.composeCli }),
     }),
   'local-k8s': async (o: TargetOptions) => createKubernetesTarget('local-k8s', kube(o)),
   kind: async (o: TargetOptions) => createKubernetesTarget('kind', kube(o)),

@@ -1,5 +1,7 @@
-// End-to-end against the real Docker daemon: build, deploy, crash, restore, roll out, tear down.
-// Fails when Docker is missing, unless CAPBENCH_SKIP_DOCKER=1 (then skipped with that reason).
+// End-to-end against the real Docker daemon: build, deploy, crash, restore, roll out, tear down —
+// once with Compose v2 (`docker compose`) and once with v1 (`docker-compose`).
+// Fails when Docker or either Compose CLI is missing, unless CAPBENCH_SKIP_DOCKER=1 (then skipped
+// with that reason).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PlatformEvent, PlatformSecond } from '../../src/model/index.ts';
@@ -28,7 +30,11 @@ async function until<T>(what: string, timeoutMs: number, fn: () => T | undefined
   }
 }
 
-test('compose target end to end on real Docker', { skip, timeout: 600_000 }, async (t) => {
+/** container names: v2 joins project, service and number with `-`, v1 with `_` */
+const NAME_SEPARATOR = { v2: '-', v1: '_' } as const;
+const CLI_NAME = { v2: 'docker compose', v1: 'docker-compose' } as const;
+
+for (const flavour of ['v2', 'v1'] as const) test(`compose target end to end on real Docker, Compose ${flavour}`, { skip, timeout: 600_000 }, async (t) => {
   await dockerServerVersion(execFileRunner); // throws (fails the test) when Docker is absent
   const timings: Record<string, number> = {};
   const t0 = performance.now();
@@ -36,8 +42,8 @@ test('compose target end to end on real Docker', { skip, timeout: 600_000 }, asy
   assert.equal(build.code, 0, tail(build.stderr));
   timings['images'] = performance.now() - t0;
 
-  const runId = `e2e-${Date.now().toString(36)}`;
-  const target = new ComposeTarget({ rebootDelayS: 0, env: process.env });
+  const runId = `e2e-${flavour}-${Date.now().toString(36)}`;
+  const target = new ComposeTarget({ rebootDelayS: 0, env: process.env, composeCli: flavour });
   let tornDown = false;
   t.after(async () => {
     if (!tornDown) await target.teardown({ fast: true });
@@ -56,6 +62,15 @@ test('compose target end to end on real Docker', { skip, timeout: 600_000 }, asy
   });
   timings['deployToReady'] = performance.now() - t1;
   assert.match(target.baseUrl(), /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.ok(progress.some((l) => l.includes(`${CLI_NAME[flavour]} ${flavour === 'v2' ? '2.' : '1.'}`)), `deployed with ${CLI_NAME[flavour]}: ${progress[0]}`);
+  // the harness finds its containers by label, whatever the CLI names them
+  const names = await execFileRunner.run('docker', ['ps', '--filter', `label=capbench.run-id=${runId}`, '--format', '{{.Names}}']);
+  const sep = NAME_SEPARATOR[flavour];
+  assert.deepEqual(
+    names.stdout.trim().split('\n').sort(),
+    [`${target.projectName}${sep}api${sep}1`, `${target.projectName}${sep}api${sep}2`, `${target.projectName}${sep}lb${sep}1`],
+    `container names of Compose ${flavour}`,
+  );
 
   // both replicas serve through the lb
   const served = new Set<string>();
@@ -116,7 +131,7 @@ test('compose target end to end on real Docker', { skip, timeout: 600_000 }, asy
 
   const versions = await target.versions();
   assert.match(versions['docker'] ?? '', /\d+\.\d+/);
-  assert.match(versions['compose'] ?? '', /\d+\.\d+\.\d+/);
+  assert.match(versions['compose'] ?? '', new RegExp(`^${CLI_NAME[flavour]} ${flavour === 'v2' ? 2 : 1}\\.\\d+\\.\\d+`));
 
   const t5 = performance.now();
   await target.teardown({ fast: false });

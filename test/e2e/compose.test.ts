@@ -1,7 +1,9 @@
 /**
  * End to end on real Docker Compose (and local beside it): the quick spike, a host crash
- * and a rolling update through the CLI, as a user runs them, time-scaled to stay short.
- * Fails when Docker is absent, unless CAPBENCH_SKIP_DOCKER=1 (README: opt-outs).
+ * and a rolling update through the CLI, as a user runs them, time-scaled to stay short —
+ * on Compose v2 (`docker compose`) and on v1 (`docker-compose`), picked with CAPBENCH_COMPOSE
+ * as a user would. Fails when Docker or either Compose CLI is absent, unless
+ * CAPBENCH_SKIP_DOCKER=1 (README: opt-outs).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,11 +15,17 @@ import { cli, tempDir } from '../cli-harness.ts';
 
 const skip = process.env.CAPBENCH_SKIP_DOCKER === '1' ? 'CAPBENCH_SKIP_DOCKER=1' : false;
 
-async function run(args: string[]): Promise<SavedRun> {
+type Flavour = 'v2' | 'v1';
+const CLI_NAME: Record<Flavour, RegExp> = { v2: /^docker compose 2\.\d+\.\d+/, v1: /^docker-compose 1\.\d+\.\d+/ };
+
+async function run(flavour: Flavour, args: string[]): Promise<SavedRun> {
   const out = tempDir();
-  const r = await cli([...args, '--driver', 'builtin', '--out', out]);
-  assert.equal(r.code, 0, `capbench ${args.join(' ')} → ${r.code}\n${r.err}\n${r.out}`);
-  return readRun(join(out, readdirSync(out)[0]!));
+  const r = await cli([...args, '--driver', 'builtin', '--out', out], { env: { ...process.env, CAPBENCH_COMPOSE: flavour } });
+  assert.equal(r.code, 0, `CAPBENCH_COMPOSE=${flavour} capbench ${args.join(' ')} → ${r.code}\n${r.err}\n${r.out}`);
+  const saved = readRun(join(out, readdirSync(out)[0]!));
+  const compose = saved.record.targets.find((t) => t.name === 'compose');
+  assert.match(compose?.versions['compose'] ?? '', CLI_NAME[flavour], `the run used Compose ${flavour}`);
+  return saved;
 }
 
 function labelled(kind: 'ps' | 'network', runId: string): string {
@@ -25,11 +33,13 @@ function labelled(kind: 'ps' | 'network', runId: string): string {
   return execFileSync('docker', args, { encoding: 'utf8' }).trim();
 }
 
-describe('compose end to end', { skip }, () => {
-  it('quick spike on local and compose: latency rises under 100 users at fixed replicas', async () => {
-    const saved = await run(['run', 'spike', '--quick', '--time-scale', '0.25', '--target', 'local,compose']);
+for (const flavour of ['v2', 'v1'] as const) describe(`compose end to end, Compose ${flavour}`, { skip }, () => {
+  // local runs beside compose once: it does not depend on the Compose CLI
+  const targets = flavour === 'v2' ? ['local', 'compose'] : ['compose'];
+  it(`quick spike on ${targets.join(' and ')}: latency rises under 100 users at fixed replicas`, async () => {
+    const saved = await run(flavour, ['run', 'spike', '--quick', '--time-scale', '0.25', '--target', targets.join(',')]);
     assert.equal(saved.record.status, 'completed');
-    for (const name of ['local', 'compose']) {
+    for (const name of targets) {
       const t = saved.record.targets.find((x) => x.name === name)!;
       assert.equal(t.status, 'completed', `${name}: ${t.error}`);
       const f = t.figures!;
@@ -46,7 +56,7 @@ describe('compose end to end', { skip }, () => {
   });
 
   it('quick node crash on compose: the whole host goes down, a fault window and downtime', async () => {
-    const saved = await run(['run', 'node-crash', '--quick', '--time-scale', '0.25', '--target', 'compose', '--reboot-delay', '15', '--no-report']);
+    const saved = await run(flavour, ['run', 'node-crash', '--quick', '--time-scale', '0.25', '--target', 'compose', '--reboot-delay', '15', '--no-report']);
     const t = saved.record.targets[0]!;
     assert.equal(t.status, 'completed', t.error);
     assert.equal(t.faults.length, 1);
@@ -61,7 +71,7 @@ describe('compose end to end', { skip }, () => {
   });
 
   it('quick rolling update on compose: old and new versions served, rollout finishes', async () => {
-    const saved = await run(['run', 'rolling-update', '--quick', '--time-scale', '0.25', '--target', 'compose', '--no-report']);
+    const saved = await run(flavour, ['run', 'rolling-update', '--quick', '--time-scale', '0.25', '--target', 'compose', '--no-report']);
     const t = saved.record.targets[0]!;
     assert.equal(t.status, 'completed', t.error);
     const w = t.faults[0]!;

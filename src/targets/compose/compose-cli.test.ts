@@ -21,6 +21,38 @@ test('detectCompose falls back to docker-compose v1', async () => {
   assert.deepEqual(runner.lines(), ['docker compose version --short', 'docker-compose version --short']);
 });
 
+test('detectCompose reads the Debian-revisioned version of sid\'s plugin', async () => {
+  const runner = new FakeRunner((file) => (file === 'docker' ? { stdout: '2.40.3-3\n' } : undefined));
+  assert.deepEqual(await detectCompose(runner), { flavour: 'v2', argv: ['docker', 'compose'], version: '2.40.3-3' });
+});
+
+test('detectCompose v1: asks only docker-compose, even when v2 is installed', async () => {
+  const runner = new FakeRunner((file) => (file === 'docker' ? { stdout: '2.40.3-3\n' } : { stdout: '1.29.2\n' }));
+  assert.deepEqual(await detectCompose(runner, 'v1'), { flavour: 'v1', argv: ['docker-compose'], version: '1.29.2' });
+  assert.deepEqual(runner.lines(), ['docker-compose version --short']);
+});
+
+test('detectCompose v2: asks only docker compose; missing plugin is missingEnvironment with the setup hint', async () => {
+  const ok = new FakeRunner((file) => (file === 'docker' ? { stdout: 'v2.27.1\n' } : { stdout: '1.29.2\n' }));
+  assert.equal((await detectCompose(ok, 'v2')).flavour, 'v2');
+  assert.deepEqual(ok.lines(), ['docker compose version --short']);
+  // the docker CLI without the plugin: exit 1, "unknown command"
+  const missing = new FakeRunner((file) => (file === 'docker' ? { code: 1, stderr: 'docker: unknown command: docker compose\n' } : { stdout: '1.29.2\n' }));
+  await assert.rejects(detectCompose(missing, 'v2'), (err: unknown) => {
+    assert.ok(err instanceof HarnessError);
+    assert.equal(err.exitCode, 4);
+    assert.match(err.message, /Compose v2 \(`docker compose`\) must be installed \(got `docker compose version` exit 1: docker: unknown command: docker compose\)/);
+    assert.match(err.hint ?? '', /scripts\/setup\/sid-tools\.sh/);
+    return true;
+  });
+  assert.deepEqual(missing.lines(), ['docker compose version --short'], 'no fallback to v1 when v2 is asked for');
+});
+
+test('detectCompose v1 missing is missingEnvironment naming docker-compose', async () => {
+  const runner = new FakeRunner((file) => (file === 'docker' ? { stdout: '2.40.3-3\n' } : { code: 127, stderr: 'spawn docker-compose ENOENT' }));
+  await assert.rejects(detectCompose(runner, 'v1'), /Compose v1 \(`docker-compose`\) must be installed \(got `docker-compose version` exit 127/);
+});
+
 test('detectCompose: neither found is a missingEnvironment HarnessError with a hint', async () => {
   const runner = new FakeRunner(() => ({ code: 127, stderr: 'not found' }));
   await assert.rejects(detectCompose(runner), (err: unknown) => {

@@ -7,7 +7,7 @@ import { commandRunner, type CommandRunner } from '../command-runner.ts';
 import { getServedBy } from '../net.ts';
 import { needLiveness, type RunIsAlive } from '../run-liveness.ts';
 import type { DeployOptions, Env, Target, TargetCapabilities, Usability } from '../target.ts';
-import { dockerServerVersion } from './compose-cli.ts';
+import { dockerServerVersion, type ComposePreference } from './compose-cli.ts';
 import { readComposeFile, type ComposeFileFacts } from './compose-file.ts';
 import { BUILD_SCRIPT, BUILT_IN_IMAGES, DEFAULT_COMPOSE_FILE, REPO_ROOT, deployCompose, imagesPresent, type HttpGet } from './deploy.ts';
 import { cleanupCompose, composeLeftovers, teardownRun } from './leftovers.ts';
@@ -50,6 +50,8 @@ export interface ComposeTargetOptions {
   httpGet?: HttpGet;
   /** target name in reports; default `compose` */
   name?: string;
+  /** which Compose CLI: `auto` (default: v2 when `docker compose` answers, else v1), `v1` or `v2` */
+  composeCli?: ComposePreference;
 }
 
 /**
@@ -92,6 +94,7 @@ export class ComposeTarget implements Target {
       composeFile: this.composeFile,
       service: opts.service ?? 'api',
       composeVars: { ...(opts.composeVars ?? {}) },
+      ...(opts.composeCli === undefined ? {} : { composeCli: opts.composeCli }),
     });
     this.project.port = opts.port;
   }

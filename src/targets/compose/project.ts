@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { HarnessError } from '../../model/index.ts';
 import { tail, type CommandResult, type CommandRunner } from '../command-runner.ts';
-import { composeCommand, detectCompose, type ComposeCli } from './compose-cli.ts';
+import { composeCommand, detectCompose, type ComposeCli, type ComposePreference } from './compose-cli.ts';
 import { COMPOSE_SERVICE_LABEL, projectName, runIdFilter } from './labels.ts';
 
 /** One container as `docker inspect` shows it (the fields used here). */
@@ -41,6 +41,8 @@ export interface ComposeProjectOptions {
   service: string;
   /** extra variables for compose interpolation (WORK_CPU_MS, …) */
   composeVars: Record<string, string>;
+  /** which Compose CLI: `auto` (v2 when `docker compose` answers, else v1), `v1` or `v2` */
+  composeCli?: ComposePreference;
 }
 
 /**
@@ -70,7 +72,7 @@ export class ComposeProject {
 
   /** the compose CLI found here (detected on first use; throws HarnessError when none) */
   async compose(): Promise<ComposeCli> {
-    this.cli ??= await detectCompose(this.o.runner);
+    this.cli ??= await detectCompose(this.o.runner, this.o.composeCli ?? 'auto');
     return this.cli;
   }
 
