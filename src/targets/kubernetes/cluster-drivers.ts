@@ -1,3 +1,9 @@
+/**
+ * The Kubernetes presets' cluster drivers (local-k8s, kind, minikube) and what they share.
+ * Over 300 lines on purpose for now: the kind and minikube drivers are being reworked (kind
+ * offline with its own node image, minikube without --ports); this file splits into one file
+ * per preset with that work, not before, so the split does not land twice.
+ */
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../../model/index.ts';
 import { tail, type CommandResult, type CommandRunner } from '../command-runner.ts';
