@@ -9,6 +9,7 @@ import { errText, statusOf } from './kube-client.ts';
 import { podLine, type KubeRun } from './kube-run.ts';
 import { APP_NAME, namespaceFor, renderManifests } from './manifests.ts';
 import { deploymentRolledOut } from './platform-view.ts';
+import { waitServing } from './serving.ts';
 
 export interface KubeDeployConfig {
   runner: CommandRunner;
@@ -23,8 +24,8 @@ export interface KubeDeployConfig {
 
 /**
  * Deploys the run: (presets) builds and loads the image, applies namespace, Deployment,
- * Service, HPA and PDB, waits until the Deployment is available and the NodePort answers
- * /readyz on 127.0.0.1.
+ * Service, HPA and PDB, waits until the Deployment is available, the NodePort answers
+ * /readyz on 127.0.0.1 and every replica serves through it (serving.ts).
  */
 export async function deployApp(run: KubeRun, o: DeployOptions, cfg: KubeDeployConfig): Promise<void> {
   run.runId = o.runId;
@@ -76,6 +77,9 @@ export async function deployApp(run: KubeRun, o: DeployOptions, cfg: KubeDeployC
   const svc = await c.core.readNamespacedService({ name: APP_NAME, namespace: run.namespace });
   run.port = svc.spec?.ports?.[0]?.nodePort ?? 0;
   await waitReachable(run, 30_000, o.signal);
+  // every replica in kube-proxy's rules before the run starts, not just the first one ready
+  const want = (await run.readDeployment()).spec?.replicas ?? 1;
+  await waitServing(run, want, { timeoutMs: 60_000, signal: o.signal, what: 'deploy', code: 'missingEnvironment' });
 }
 
 async function waitAvailable(run: KubeRun, timeoutMs: number, signal: AbortSignal): Promise<void> {

@@ -1,48 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { V1Deployment, V1Endpoints, V1Pod } from '@kubernetes/client-node';
 import { HarnessError } from '../../model/index.ts';
+import { deployment, endpoints, pod } from '../../testing/kube-objects.ts';
 import type { ServedBy } from '../net.ts';
 import type { KubeClient } from './kube-client.ts';
 import { KubeRun } from './kube-run.ts';
 import type { KubeObject } from './manifests.ts';
-import { kubeReplicas, scaleState } from './replicas.ts';
+import { kubeReplicas } from './replicas.ts';
 
 const signal = new AbortController().signal;
-
-function pod(name: string, o: { ready?: boolean; terminating?: boolean } = {}): V1Pod {
-  return {
-    metadata: { name, ...(o.terminating ? { deletionTimestamp: new Date() } : {}) },
-    status: { phase: 'Running', conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True' }] },
-  } as V1Pod;
-}
-function deployment(want: number, s: { ready: number; available?: number; replicas?: number; gen?: number; obs?: number }): V1Deployment {
-  return {
-    metadata: { generation: s.gen ?? 2 },
-    spec: { replicas: want, selector: {}, template: {} },
-    status: { observedGeneration: s.obs ?? 2, replicas: s.replicas ?? want, readyReplicas: s.ready, availableReplicas: s.available ?? s.ready },
-  } as V1Deployment;
-}
-function endpoints(ready: string[], notReady: string[] = []): V1Endpoints {
-  const addr = (name: string, i: number) => ({ ip: `10.0.0.${i}`, targetRef: { kind: 'Pod', name } });
-  return { subsets: [{ addresses: ready.map(addr), notReadyAddresses: notReady.map(addr) }] } as V1Endpoints;
-}
-
-describe('scaleState', () => {
-  const three = ['a', 'b', 'c'].map((n) => pod(n));
-  const table: Array<[string, V1Deployment, V1Pod[], V1Endpoints | null, boolean]> = [
-    ['every condition holds', deployment(3, { ready: 3 }), three, endpoints(['a', 'b', 'c']), true],
-    ['controller has not seen the new spec', deployment(3, { ready: 3, gen: 3, obs: 2 }), three, endpoints(['a', 'b', 'c']), false],
-    ['a pod not ready yet', deployment(3, { ready: 2 }), [pod('a'), pod('b'), pod('c', { ready: false })], endpoints(['a', 'b'], ['c']), false],
-    ['endpoints lag behind the pods', deployment(3, { ready: 3 }), three, endpoints(['a', 'b']), false],
-    ['a removed pod is still in the endpoints', deployment(2, { ready: 2 }), [pod('a'), pod('b'), pod('c', { terminating: true })], endpoints(['a', 'b', 'c']), false],
-    ['a terminating pod out of the endpoints no longer counts', deployment(2, { ready: 2 }), [pod('a'), pod('b'), pod('c', { terminating: true })], endpoints(['a', 'b']), true],
-    ['no endpoints object', deployment(1, { ready: 1 }), [pod('a')], null, false],
-  ];
-  for (const [name, d, pods, ep, done] of table) {
-    it(name, () => assert.equal(scaleState(d.spec!.replicas!, d, pods, ep).done, done, scaleState(d.spec!.replicas!, d, pods, ep).detail));
-  }
-});
 
 /**
  * A cluster that follows patches: the Deployment's replicas become ready pods and endpoints
@@ -107,7 +73,7 @@ describe('kubernetes replicas', () => {
   it('pods that never become ready: rejects at the deadline with the pods\' state', async () => {
     const c = fakeCluster();
     c.run.appPods = async () => [pod('api-0'), pod('api-1', { ready: false })];
-    await assert.rejects(kubeReplicas(c.run, { timeoutMs: 600, get: c.get }).scale(2, signal), /2 ready replicas in the Service's endpoints must be reached within 0\.6 s \(got .*2 pods \(1 ready\).*api-1 Running not-ready/);
+    await assert.rejects(kubeReplicas(c.run, { timeoutMs: 600, get: c.get }).scale(2, signal), /local-k8s: scale to 2: 2 ready replicas in the Service's endpoints, answering through NodePort 31000, must be reached within 0\.6 s \(got .*2 pods \(1 ready\).*api-1 Running not-ready/);
   });
 
   it('before deploy: an error, nothing patched', async () => {
