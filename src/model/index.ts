@@ -4,3 +4,4 @@ export * from './timeline.ts';
 export * from './clock.ts';
 export * from './capabilities.ts';
 export * from './generator-health.ts';
+export * from './capacity.ts';

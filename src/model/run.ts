@@ -3,6 +3,7 @@
  * The report reads only these; nothing here touches live state.
  */
 import type { FaultWindow } from './timeline.ts';
+import type { TargetCapacity } from './capacity.ts';
 
 export const RUN_SCHEMA_VERSION = 1;
 
@@ -90,6 +91,8 @@ export interface TargetRun {
   durationS?: number;
   faults: FaultWindow[];
   figures?: TargetFigures;
+  /** a capacity run's steps and figures per replica count (scenario `capacity` only) */
+  capacity?: TargetCapacity;
   /** e.g. the reboot time used for a Compose host crash */
   notes: string[];
 }
