@@ -1,4 +1,6 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { number } from './flag-parsers.ts';
+import { addPlanCommand } from './plan-command.ts';
 import { resolve } from 'node:path';
 import { scenarioNames, type ScenarioName } from '../../scenarios/lib/index.ts';
 import type { LoadDriver } from '../load/driver.ts';
@@ -41,20 +43,6 @@ export interface Io {
   driver?: LoadDriver;
   /** tests: the time source of `run`'s clocks (default real time) */
   time?: TimeSource;
-}
-
-/**
- * commander parser of a bounded number flag. The message names the flag, the range and the
- * value; `hint` says what to pass instead. Commander prints it and main() exits 2.
- */
-function number(flag: string, min: number, max: number, hint: string, o: { integer?: boolean } = {}) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max || (o.integer && !Number.isInteger(n))) {
-      throw new InvalidArgumentError(`${flag} must be ${o.integer ? 'an integer' : 'a number'} in [${min}, ${max}] (got ${JSON.stringify(v)})\nhint: ${hint}`);
-    }
-    return n;
-  };
 }
 
 export function buildProgram(io: Io): Command {
@@ -158,6 +146,8 @@ export function buildProgram(io: Io): Command {
       printReportPaths(rep, io);
       if (rep.gatesFailed && flags.failOnGates) io.exitCode = ExitCode.gatesFailed;
     });
+
+  addPlanCommand(program, io);
 
   program
     .command('targets')

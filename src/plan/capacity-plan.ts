@@ -1,0 +1,247 @@
+/**
+ * The capacity plan: for each user count, how many replicas each target needs, and what that
+ * takes in Kubernetes nodes or a Compose host — computed from measured capacity runs.
+ * Pure: saved run records in, a `CapacityPlan` out (src/plan/plan-files.ts writes it).
+ *
+ * The model, in order (README "Capacity plan"):
+ *  1. the USL (usl-model.ts) fitted per target to capacity at SLO over the probed replica
+ *     counts, with a bootstrap band (usl-band.ts);
+ *  2. users → requests/s by Little's law over the user cycle (users-to-rate.ts), think time
+ *     from the spike profile, response time the knee's measured p50 (or `responseMs`);
+ *  3. replicas: the smallest N whose band's LOWER end carries the load × (1 + headroom);
+ *  4. nodes: pods per node from the pod's CPU/memory and the node size, plus one node of
+ *     spare so losing a node keeps N pods; Compose: one host, CPU of N replicas + balancer.
+ */
+import { HarnessError, mustBe, type RunRecord, type TargetCapacity } from '../model/index.ts';
+import { spikeFull } from '../../scenarios/lib/spike.ts';
+import { fitUslWithBand, type UslFitWithBand } from './usl-band.ts';
+import { uslThroughput } from './usl-model.ts';
+import { meanThinkTimeMs, usersToRequestRate } from './users-to-rate.ts';
+
+export interface PlanOptions {
+  /** user counts to plan for, each > 0 */
+  users: readonly number[];
+  /** spare capacity on top of the load, 0..5 (0.2 = 20 %) */
+  headroom: number;
+  /** mean response time per request for Little's law, ms; default: the knee's p50 per target */
+  responseMs?: number;
+  /** Kubernetes node size */
+  nodeCpuCores: number;
+  nodeMemoryMiB: number;
+  /** one pod's CPU (millicores) and memory; default CPU: the knee's measured CPU per replica */
+  podCpuMillicores?: number;
+  podMemoryMiB: number;
+  /** Compose: CPU per app replica and of the balancer (compose.yaml `cpus`), cores */
+  composeReplicaCpu: number;
+  composeBalancerCpu: number;
+  /** Compose: the host's cores */
+  hostCpuCores: number;
+  /** bootstrap seed and resamples of the band */
+  seed?: number;
+  resamples?: number;
+}
+
+/** How far the answer leans on the fit. */
+export type PlanReach =
+  /** within the probed replica counts */
+  | 'probed'
+  /** beyond them, by at most 2× the largest probed count */
+  | 'beyond-probed'
+  /** more than 2× beyond: the fit's shape, not a measurement, decides */
+  | 'extrapolated'
+  /** the fitted curve never carries the load: adding replicas cannot reach it */
+  | 'unreachable';
+
+export interface PlanRow {
+  target: string;
+  kind: 'local' | 'compose' | 'kubernetes';
+  users: number;
+  /** requests/s the users send, before headroom */
+  loadRps: number;
+  /** load × (1 + headroom) */
+  neededRps: number;
+  /** null when unreachable */
+  replicas: number | null;
+  reach: PlanReach;
+  /** band at `replicas`: the fit and its lower end, req/s */
+  predictedRps: number | null;
+  predictedLowerRps: number | null;
+  /** Kubernetes: nodes including one spare; Compose: host cores needed; null otherwise */
+  nodes: number | null;
+  hostCpuCores: number | null;
+  /** why the figure is what it is, in words */
+  note: string;
+}
+
+export interface TargetModel {
+  target: string;
+  kind: 'local' | 'compose' | 'kubernetes';
+  /** replica count → capacity-at-SLO observations used */
+  observations: Array<{ replicas: number; throughputRps: number[] }>;
+  fit: Pick<UslFitWithBand, 'params' | 'kappaFitted' | 'peakReplicas' | 'peakThroughputRps' | 'rSquared' | 'intervals' | 'note'>;
+  /** requests/s one user sends, and the response time it was computed with */
+  perUserRps: number;
+  responseMs: number;
+  responseFrom: 'knee p50' | '--response-ms' | 'none measured: 0 ms (the most requests per user)';
+  thinkTimeMeanMs: number;
+  /** pods per node (Kubernetes) and the pod CPU used, millicores */
+  podsPerNode: number | null;
+  podCpuMillicores: number | null;
+  podCpuFrom: string | null;
+  /** replica counts probed whose capacity was only a floor (generator/host-bound) */
+  lowerBoundCounts: number[];
+}
+
+export interface CapacityPlan {
+  runs: string[];
+  options: PlanOptions;
+  models: TargetModel[];
+  rows: PlanRow[];
+  /** never verified by `--verify` (not built yet): the plan says so */
+  verified: false;
+  notes: string[];
+}
+
+const WHERE = 'plan';
+
+function observationsOf(runs: readonly RunRecord[], target: string): { obs: Map<number, number[]>; lowerBound: Set<number>; capacities: TargetCapacity[] } {
+  const obs = new Map<number, number[]>();
+  const lowerBound = new Set<number>();
+  const capacities: TargetCapacity[] = [];
+  for (const run of runs) {
+    const cap = run.targets.find((t) => t.name === target)?.capacity;
+    if (!cap) continue;
+    capacities.push(cap);
+    for (const r of cap.byReplicas) {
+      if (r.error !== undefined || r.capacityAtSloRps === null) continue;
+      obs.set(r.replicas, [...(obs.get(r.replicas) ?? []), r.capacityAtSloRps]);
+      if (r.capacityIsLowerBound) lowerBound.add(r.replicas);
+    }
+  }
+  return { obs, lowerBound, capacities };
+}
+
+/** The knee step's figure of the largest probed count (the deployment closest to the plan). */
+function kneeFigure(caps: readonly TargetCapacity[], pick: (s: TargetCapacity['byReplicas'][number]['steps'][number]) => number | null): number | null {
+  const values: number[] = [];
+  for (const c of caps) {
+    for (const r of c.byReplicas) {
+      const step = r.kneeStepIndex === null ? undefined : r.steps.find((s) => s.index === r.kneeStepIndex);
+      const v = step ? pick(step) : null;
+      if (v !== null && Number.isFinite(v)) values.push(v);
+    }
+  }
+  if (values.length === 0) return null;
+  values.sort((a, b) => a - b);
+  return values[Math.floor((values.length - 1) / 2)]!;
+}
+
+function checkOptions(o: PlanOptions): void {
+  if (o.users.length === 0) throw new HarnessError(mustBe(WHERE, '--users', 'one or more user counts', ''), { code: 'usage', hint: 'e.g. --users 100,1000' });
+  for (const u of o.users) {
+    if (!(Number.isFinite(u) && u > 0)) throw new HarnessError(mustBe(WHERE, '--users', 'numbers > 0', u), { code: 'usage', hint: 'e.g. --users 100,1000' });
+  }
+  if (!(o.headroom >= 0 && o.headroom <= 5)) throw new HarnessError(mustBe(WHERE, '--headroom', 'in [0, 5]', o.headroom), { code: 'usage', hint: 'e.g. --headroom 0.2 for 20 % spare' });
+}
+
+/** Build the plan from one or more capacity runs (their observations are pooled per replica count). */
+export function buildCapacityPlan(runs: readonly RunRecord[], runDirs: readonly string[], o: PlanOptions): CapacityPlan {
+  checkOptions(o);
+  const notCapacity = runs.map((r, i) => [r, runDirs[i]] as const).filter(([r]) => r.scenario !== 'capacity');
+  if (runs.length === 0 || notCapacity.length > 0) {
+    throw new HarnessError(mustBe(WHERE, notCapacity[0]?.[1] ?? 'the run directories', 'a capacity run', notCapacity[0]?.[0].scenario ?? 'none'), {
+      code: 'badConfig',
+      hint: 'make one with `npx capbench run capacity --target compose,local-k8s --replicas 1,2,4 --quick`',
+    });
+  }
+  const names = [...new Set(runs.flatMap((r) => r.targets.filter((t) => t.capacity).map((t) => t.name)))];
+  if (names.length === 0) {
+    throw new HarnessError(mustBe(WHERE, runDirs.join(', '), 'a capacity run with at least one target that measured capacity', 'no target with capacity figures'), {
+      code: 'badConfig',
+      hint: 'see why each target failed in its report, then re-run `npx capbench run capacity …`',
+    });
+  }
+  const models: TargetModel[] = [];
+  const rows: PlanRow[] = [];
+  const thinkTimeMeanMs = meanThinkTimeMs(spikeFull.thinkTimeMs);
+  for (const name of names) {
+    const kind = runs.flatMap((r) => r.targets).find((t) => t.name === name)!.kind;
+    const { obs, lowerBound, capacities } = observationsOf(runs, name);
+    const data = [...obs.entries()].sort((a, b) => a[0] - b[0]).map(([replicas, throughputRps]) => ({ replicas, throughputRps }));
+    if (data.length < 2) {
+      throw new HarnessError(mustBe(`${WHERE}: ${name}`, 'capacity at SLO', 'measured at 2 or more replica counts to fit a scaling curve', data.map((d) => d.replicas)), {
+        code: 'badConfig',
+        hint: `probe more counts: \`npx capbench run capacity --target ${name} --replicas 1,2,4\``,
+      });
+    }
+    const maxProbed = data[data.length - 1]!.replicas;
+    const grid = Array.from({ length: Math.max(64, 4 * maxProbed) }, (_, i) => i + 1);
+    let fit: UslFitWithBand;
+    try {
+      fit = fitUslWithBand(data, { replicas: grid, seed: o.seed ?? 1, resamples: o.resamples ?? 400 });
+    } catch (e) {
+      if (!(e instanceof HarnessError)) throw e;
+      throw new HarnessError(`${WHERE}: ${name}: the scaling curve must fit the measured capacity (got: ${e.message})`, {
+        code: 'badConfig',
+        hint: `probe again with more steps or repetitions: \`npx capbench run capacity --target ${name} --replicas 1,2,4\``,
+      });
+    }
+    const knee50 = kneeFigure(capacities, (s) => s.p50Ms);
+    const responseMs = o.responseMs ?? knee50 ?? 0;
+    const responseFrom: TargetModel['responseFrom'] = o.responseMs !== undefined ? '--response-ms' : knee50 !== null ? 'knee p50' : 'none measured: 0 ms (the most requests per user)';
+    const cycle = { thinkTimeMs: thinkTimeMeanMs, responseTimeMs: responseMs };
+    const kneeCpu = kneeFigure(capacities, (s) => s.cpuPercentPerReplica);
+    const podCpu = o.podCpuMillicores ?? (kneeCpu !== null ? Math.max(10, Math.ceil(kneeCpu) * 10) : null);
+    const podCpuFrom = o.podCpuMillicores !== undefined ? '--pod-cpu' : kneeCpu !== null ? 'CPU per replica measured at the knee' : null;
+    const podsPerNode = kind === 'kubernetes' && podCpu !== null ? Math.floor(Math.min((o.nodeCpuCores * 1000) / podCpu, o.nodeMemoryMiB / o.podMemoryMiB)) : null;
+    models.push({
+      target: name,
+      kind,
+      observations: data.map((d) => ({ replicas: d.replicas, throughputRps: [...d.throughputRps] })),
+      fit: { params: fit.params, kappaFitted: fit.kappaFitted, peakReplicas: fit.peakReplicas, peakThroughputRps: fit.peakThroughputRps, rSquared: fit.rSquared, intervals: fit.intervals, note: fit.note },
+      perUserRps: usersToRequestRate(1, cycle),
+      responseMs,
+      responseFrom,
+      thinkTimeMeanMs,
+      podsPerNode,
+      podCpuMillicores: podCpu,
+      podCpuFrom,
+      lowerBoundCounts: [...lowerBound].sort((a, b) => a - b),
+    });
+    for (const users of o.users) {
+      const loadRps = usersToRequestRate(users, cycle);
+      const neededRps = loadRps * (1 + o.headroom);
+      rows.push(planRow({ name, kind, users, loadRps, neededRps, fit, maxProbed, podsPerNode, o }));
+    }
+  }
+  const single = models.filter((m) => m.observations.some((ob) => ob.throughputRps.length < 2)).map((m) => m.target);
+  const notes = [
+    'never verified: no spike was run at these sizes (`plan --verify` is not built yet)',
+    ...(single.length > 0 ? [`${single.join(', ')}: one capacity figure per replica count, so the band has no spread there and the lower end is the fit itself — pass several capacity runs to \`npx capbench plan\` to pool them`] : []),
+    `users → requests/s by Little's law: think time mean ${thinkTimeMeanMs} ms (the spike profile's), one request per cycle`,
+  ];
+  return { runs: [...runDirs], options: o, models, rows, verified: false, notes };
+}
+
+function planRow(a: { name: string; kind: TargetModel['kind']; users: number; loadRps: number; neededRps: number; fit: UslFitWithBand; maxProbed: number; podsPerNode: number | null; o: PlanOptions }): PlanRow {
+  const base = { target: a.name, kind: a.kind, users: a.users, loadRps: a.loadRps, neededRps: a.neededRps };
+  const point = a.fit.band.find((p) => p.lowerRps >= a.neededRps);
+  if (!point) {
+    const bestLower = Math.max(...a.fit.band.map((p) => p.lowerRps));
+    const fitReach = a.fit.band.find((p) => uslThroughput(a.fit.params, p.replicas) >= a.neededRps);
+    const why = a.fit.peakReplicas !== null
+      ? `the fit peaks at N* ≈ ${a.fit.peakReplicas.toFixed(1)} replicas (${(a.fit.peakThroughputRps ?? 0).toFixed(1)} req/s): adding replicas beyond it lowers throughput`
+      : `the band's lower end reaches ${bestLower.toFixed(1)} req/s at ${a.fit.band.length} replicas`;
+    return { ...base, replicas: null, reach: 'unreachable', predictedRps: null, predictedLowerRps: null, nodes: null, hostCpuCores: null, note: `cannot be reached by adding replicas: ${why}${fitReach ? ` (the fit alone would say ${fitReach.replicas}, its band does not)` : ''}` };
+  }
+  const n = point.replicas;
+  const reach: PlanReach = n <= a.maxProbed ? 'probed' : n <= 2 * a.maxProbed ? 'beyond-probed' : 'extrapolated';
+  const nodes = a.kind === 'kubernetes' && a.podsPerNode !== null && a.podsPerNode > 0 ? Math.ceil(n / a.podsPerNode) + 1 : null;
+  const hostCpuCores = a.kind === 'compose' ? n * a.o.composeReplicaCpu + a.o.composeBalancerCpu : null;
+  const notes: string[] = [];
+  if (reach !== 'probed') notes.push(`largest probed count: ${a.maxProbed}`);
+  if (a.kind === 'kubernetes' && a.podsPerNode === null) notes.push('nodes unknown: no pod CPU (pass --pod-cpu)');
+  if (a.kind === 'kubernetes' && a.podsPerNode === 0) notes.push('a pod does not fit on one node of this size');
+  if (hostCpuCores !== null) notes.push(hostCpuCores <= a.o.hostCpuCores ? `fits one ${a.o.hostCpuCores}-core host` : `needs a ${Math.ceil(hostCpuCores)}-core host: Compose cannot spread over hosts`);
+  return { ...base, replicas: n, reach, predictedRps: point.throughputRps, predictedLowerRps: point.lowerRps, nodes, hostCpuCores, note: notes.join('; ') };
+}

@@ -1,0 +1,105 @@
+/**
+ * Writes a capacity plan as plan.json (everything), plan.csv (a row per target × user count)
+ * and plan.md (what a reader needs: the table, the fitted curve per target, the notes).
+ * Called once by `capbench plan`; overwrites the three files.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { CapacityPlan, PlanRow, TargetModel } from './capacity-plan.ts';
+
+const REACH_WORDS: Record<PlanRow['reach'], string> = {
+  probed: 'within the probed counts',
+  'beyond-probed': 'beyond the probed counts (≤ 2×)',
+  extrapolated: 'extrapolated',
+  unreachable: 'cannot be reached by adding replicas',
+};
+
+const rps = (v: number | null): string => (v === null ? '—' : `${v.toFixed(1)} req/s`);
+
+function rangeText(r: [number, number | null], digits: number): string {
+  return `[${r[0].toFixed(digits)}, ${r[1] === null ? '∞' : r[1].toFixed(digits)}]`;
+}
+
+function modelLines(m: TargetModel): string[] {
+  const f = m.fit;
+  const probed = m.observations.map((o) => `${o.replicas}: ${o.throughputRps.map((v) => v.toFixed(1)).join(', ')}`).join(' · ');
+  return [
+    `### ${m.target} (${m.kind})`,
+    '',
+    `- measured capacity at SLO, req/s by replicas: ${probed}${m.lowerBoundCounts.length > 0 ? ` (a floor at ${m.lowerBoundCounts.join(', ')}: generator- or host-bound)` : ''}`,
+    `- fit X(N) = λN / (1 + σ(N−1) + κN(N−1)): λ = ${f.params.lambdaRps.toFixed(1)} req/s ${rangeText(f.intervals.lambdaRps, 1)}, σ = ${f.params.sigma.toFixed(3)} ${rangeText(f.intervals.sigma, 3)}, κ = ${f.kappaFitted ? `${f.params.kappa.toFixed(4)} ${rangeText(f.intervals.kappa, 4)}` : '0 (not fitted: 2 replica counts)'}; R² ${f.rSquared.toFixed(3)}`,
+    `- peak: ${f.peakReplicas === null ? 'none (κ = 0: throughput keeps rising towards λ/σ)' : `N* ≈ ${f.peakReplicas.toFixed(1)} replicas, ${rps(f.peakThroughputRps)}`}`,
+    `- one user sends ${m.perUserRps.toFixed(3)} req/s (think ${m.thinkTimeMeanMs} ms + response ${m.responseMs.toFixed(0)} ms, ${m.responseFrom})`,
+    ...(m.kind === 'kubernetes' ? [`- ${m.podsPerNode === null ? 'pods per node unknown (no pod CPU: pass --pod-cpu)' : `${m.podsPerNode} pods per node (pod CPU ${m.podCpuMillicores}m from ${m.podCpuFrom})`}`] : []),
+    ...(f.note ? [`- note: ${f.note}`] : []),
+    '',
+  ];
+}
+
+export function planMarkdown(plan: CapacityPlan): string {
+  const o = plan.options;
+  const head = ['target', 'users', 'load', `needed (+${Math.round(o.headroom * 100)} %)`, 'replicas', 'predicted [lower]', 'nodes / host', 'reach', 'note'];
+  const rows = plan.rows.map((r) => [
+    r.target,
+    String(r.users),
+    rps(r.loadRps),
+    rps(r.neededRps),
+    r.replicas === null ? '—' : String(r.replicas),
+    r.predictedRps === null ? '—' : `${r.predictedRps.toFixed(1)} [${(r.predictedLowerRps ?? 0).toFixed(1)}]`,
+    r.nodes !== null ? `${r.nodes} nodes (${o.nodeCpuCores} CPU, ${o.nodeMemoryMiB} MiB; 1 spare)` : r.hostCpuCores !== null ? `${r.hostCpuCores.toFixed(2)} cores` : '—',
+    REACH_WORDS[r.reach],
+    r.note || '',
+  ]);
+  const table = [head, head.map(() => '---'), ...rows].map((c) => `| ${c.join(' | ')} |`);
+  return [
+    '# Capacity plan',
+    '',
+    `From: ${plan.runs.join(', ')}`,
+    '',
+    ...table,
+    '',
+    '## The fitted curves',
+    '',
+    ...plan.models.flatMap(modelLines),
+    '## Notes',
+    '',
+    ...plan.notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
+}
+
+export function planCsv(plan: CapacityPlan): string {
+  return stringify(
+    plan.rows.map((r) => ({
+      target: r.target,
+      kind: r.kind,
+      users: r.users,
+      load_rps: r.loadRps.toFixed(3),
+      needed_rps: r.neededRps.toFixed(3),
+      replicas: r.replicas ?? '',
+      reach: r.reach,
+      predicted_rps: r.predictedRps?.toFixed(3) ?? '',
+      predicted_lower_rps: r.predictedLowerRps?.toFixed(3) ?? '',
+      nodes: r.nodes ?? '',
+      host_cpu_cores: r.hostCpuCores ?? '',
+      note: r.note,
+    })),
+    { header: true },
+  );
+}
+
+/** Write plan.json, plan.csv, plan.md into `outDir` (made if missing); returns their paths. */
+export function writePlanFiles(plan: CapacityPlan, outDir: string): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const files: Array<[string, string]> = [
+    ['plan.json', JSON.stringify(plan, null, 2) + '\n'],
+    ['plan.csv', planCsv(plan)],
+    ['plan.md', planMarkdown(plan)],
+  ];
+  return files.map(([name, text]) => {
+    const p = join(outDir, name);
+    writeFileSync(p, text);
+    return p;
+  });
+}

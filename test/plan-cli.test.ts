@@ -1,0 +1,60 @@
+/** `capbench plan` as a user runs it: saved capacity runs in, a plan printed and written; bad input named. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { syntheticCapacityTarget, syntheticRun, writeSyntheticRun } from '../src/testing/capacity-run.ts';
+import { cli, tempDir } from './cli-harness.ts';
+
+const root = tempDir('capbench-plan-');
+after(() => rmSync(root, { recursive: true, force: true }));
+const USL = { lambdaRps: 40, sigma: 0.08, kappa: 0.001 };
+const capRun = writeSyntheticRun(root, syntheticRun('capacity', [
+  syntheticCapacityTarget({ name: 'compose', kind: 'compose', usl: USL, replicas: [1, 2, 3] }),
+  syntheticCapacityTarget({ name: 'local-k8s', kind: 'kubernetes', usl: USL, replicas: [1, 2, 3] }),
+]));
+const spikeRun = writeSyntheticRun(root, syntheticRun('spike', []));
+
+describe('capbench plan', () => {
+  it('prints the plan and writes plan.json, plan.csv, plan.md under <run>/plan', async () => {
+    const r = await cli(['plan', capRun, '--users', '10,50', '--headroom', '0.1'], { cwd: root });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /# Capacity plan/);
+    assert.match(r.out, /\| compose \| 10 \|/);
+    assert.match(r.out, /\| local-k8s \| 50 \|/);
+    for (const f of ['plan.json', 'plan.csv', 'plan.md']) {
+      assert.ok(existsSync(join(capRun, 'plan', f)), f);
+      assert.match(r.out, new RegExp(`plan: .*${f.replace('.', '\\.')}`));
+    }
+    const plan = JSON.parse(readFileSync(join(capRun, 'plan', 'plan.json'), 'utf8')) as { rows: Array<{ replicas: number | null }>; options: { headroom: number } };
+    assert.equal(plan.rows.length, 4);
+    assert.equal(plan.options.headroom, 0.1);
+    assert.ok(plan.rows.every((row) => row.replicas !== null && row.replicas >= 1));
+    assert.equal(readFileSync(join(capRun, 'plan', 'plan.csv'), 'utf8').trim().split('\n').length, 5);
+  });
+
+  for (const [name, args, exit, pattern] of [
+    ['--users 0', ['--users', '0'], 2, /--users must be comma-separated numbers > 0 \(got "0"\)/],
+    ['--users abc', ['--users', '10,abc'], 2, /--users must be comma-separated numbers > 0/],
+    ['no --users', [], 2, /--users/],
+    ['--headroom 9', ['--users', '10', '--headroom', '9'], 2, /--headroom must be a number in \[0, 5\]/],
+  ] as const) {
+    it(`refuses ${name} (exit ${exit})`, async () => {
+      const r = await cli(['plan', capRun, ...args], { cwd: root });
+      assert.equal(r.code, exit);
+      assert.match(r.err, pattern);
+    });
+  }
+
+  it('refuses a run that is not a capacity run (exit 3) and says what to run', async () => {
+    const r = await cli(['plan', spikeRun, '--users', '10'], { cwd: root });
+    assert.equal(r.code, 3);
+    assert.match(r.err, /must be a capacity run \(got "spike"\)/);
+    assert.match(r.err, /npx capbench run capacity/);
+  });
+
+  it('refuses a directory that is not a run (exit 2)', async () => {
+    const r = await cli(['plan', join(root, 'nothing'), '--users', '10'], { cwd: root });
+    assert.equal(r.code, 2);
+  });
+});
