@@ -1,6 +1,6 @@
 /** `capbench plan` as a user runs it: saved capacity runs in, a plan printed and written; bad input named. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { syntheticCapacityTarget, syntheticRun, writeSyntheticRun } from '../src/testing/capacity-run.ts';
@@ -14,6 +14,15 @@ const capRun = writeSyntheticRun(root, syntheticRun('capacity', [
   syntheticCapacityTarget({ name: 'local-k8s', kind: 'kubernetes', usl: USL, replicas: [1, 2, 3] }),
 ]));
 const spikeRun = writeSyntheticRun(root, syntheticRun('spike', []));
+/** a spike run whose local-k8s pods took 12 s from being asked for to ready */
+const spikeK8s = (() => {
+  const rec = syntheticRun('spike', [{ name: 'local-k8s', kind: 'kubernetes', status: 'completed', description: {}, versions: {}, faults: [], notes: [] }], 'spike-k8s');
+  const dir = writeSyntheticRun(root, rec);
+  mkdirSync(join(dir, 'targets', 'local-k8s'), { recursive: true });
+  const platform = [{ t: 0, desiredReplicas: 2, readyReplicas: 2 }, { t: 5, desiredReplicas: 4, readyReplicas: 2 }, { t: 17, desiredReplicas: 4, readyReplicas: 4 }];
+  writeFileSync(join(dir, 'targets', 'local-k8s', 'platform.ndjson'), platform.map((x) => JSON.stringify(x)).join('\n') + '\n');
+  return dir;
+})();
 
 describe('capbench plan', () => {
   it('prints the plan and writes plan.json, plan.csv, plan.md under <run>/plan', async () => {
@@ -33,6 +42,18 @@ describe('capbench plan', () => {
     assert.equal(readFileSync(join(capRun, 'plan', 'plan.csv'), 'utf8').trim().split('\n').length, 5);
   });
 
+  it('recommends HPA settings for Kubernetes targets, with the pod start delay a spike run measured', async () => {
+    const without = await cli(['plan', capRun, '--users', '50', '--out', join(root, 'p1')], { cwd: root });
+    assert.equal(without.code, 0, without.err);
+    assert.match(without.out, /## Autoscaler \(HPA\), replayed/);
+    assert.match(without.out, /\| local-k8s \| 50 \| recommended \| min \d+, max \d+, CPU \d+ % \|/);
+    assert.match(without.out, /pod start 30 s \(assumed \(no spike run given\)\)/);
+    assert.doesNotMatch(without.out, /\| compose \| 50 \| recommended/);
+    const withSpike = await cli(['plan', capRun, spikeK8s, '--users', '50', '--out', join(root, 'p2')], { cwd: root });
+    assert.equal(withSpike.code, 0, withSpike.err);
+    assert.match(withSpike.out, /local-k8s: pod start 12 s \(spike run\)/);
+  });
+
   for (const [name, args, exit, pattern] of [
     ['--users 0', ['--users', '0'], 2, /--users must be comma-separated numbers > 0 \(got "0"\)/],
     ['--users abc', ['--users', '10,abc'], 2, /--users must be comma-separated numbers > 0/],
@@ -49,7 +70,7 @@ describe('capbench plan', () => {
   it('refuses a run that is not a capacity run (exit 3) and says what to run', async () => {
     const r = await cli(['plan', spikeRun, '--users', '10'], { cwd: root });
     assert.equal(r.code, 3);
-    assert.match(r.err, /must be a capacity run \(got "spike"\)/);
+    assert.match(r.err, /must include a capacity run \(got \["spike"\]\)/);
     assert.match(r.err, /npx capbench run capacity/);
   });
 

@@ -14,7 +14,7 @@ export function addPlanCommand(program: Command, io: Io): void {
   program
     .command('plan')
     .description('the replicas, nodes or host each target needs for N users, from capacity runs (`run capacity`)')
-    .argument('<capacity-runs...>', 'run directories of `capbench run capacity` (several are pooled per replica count)')
+    .argument('<runs...>', 'run directories of `capbench run capacity` (several are pooled per replica count), and optionally a spike run (its measured pod start delay)')
     .requiredOption('--users <counts>', 'comma-separated user counts to plan for, e.g. 100,1000,10000', numberList('--users'))
     .option('--headroom <share>', 'spare capacity on top of the load (0.2 = 20 %)', number('--headroom', 0, 5, 'e.g. --headroom 0.2 for 20 % spare'), 0.2)
     .option('--response-ms <ms>', "mean response time for Little's law (default: the knee's measured p50)", number('--response-ms', 0, 600_000, 'a mean response time in ms, e.g. --response-ms 50'))
@@ -30,7 +30,10 @@ export function addPlanCommand(program: Command, io: Io): void {
       const { buildCapacityPlan } = await import('../plan/capacity-plan.ts');
       const { planMarkdown, writePlanFiles } = await import('../plan/plan-files.ts');
       const paths = dirs.map((d) => resolve(io.cwd, d));
-      const runs = paths.map((p) => readRun(p).record);
+      const { spikeEvidence } = await import('../plan/spike-evidence.ts');
+      const saved = paths.map((p) => readRun(p));
+      const runs = saved.map((r) => r.record);
+      const spikes = saved.filter((r) => r.record.scenario === 'spike').flatMap(spikeEvidence);
       const plan = buildCapacityPlan(runs, dirs, {
         users: flags.users,
         headroom: flags.headroom,
@@ -42,7 +45,7 @@ export function addPlanCommand(program: Command, io: Io): void {
         composeReplicaCpu: COMPOSE_REPLICA_CPU,
         composeBalancerCpu: COMPOSE_BALANCER_CPU,
         hostCpuCores: flags.hostCpu,
-      });
+      }, spikes);
       io.out(planMarkdown(plan));
       for (const p of writePlanFiles(plan, flags.out === undefined ? join(paths[0]!, 'plan') : resolve(io.cwd, flags.out))) io.out(`plan: ${p}\n`);
     });

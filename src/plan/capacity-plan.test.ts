@@ -91,8 +91,9 @@ describe('buildCapacityPlan', () => {
 });
 
 describe('buildCapacityPlan refuses what it cannot plan from', () => {
-  it('a run that is not a capacity run (3)', () => {
+  it('no capacity run among the runs (3), and a run of a scenario the plan does not use (3)', () => {
     assert.equal(code(() => buildCapacityPlan([syntheticRun('spike', [])], ['reports/spike'], OPTS)), ExitCode.badConfig);
+    assert.equal(code(() => buildCapacityPlan([...runs, syntheticRun('rolling-update', [])], [...dirs, 'reports/rollout'], OPTS)), ExitCode.badConfig);
   });
   it('a capacity run with one replica count (3), naming the command to run', () => {
     const one = [syntheticRun('capacity', [syntheticCapacityTarget({ name: 'compose', kind: 'compose', usl: USL, replicas: [2] })])];

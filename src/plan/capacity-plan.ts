@@ -17,6 +17,16 @@ import { spikeFull } from '../../scenarios/lib/spike.ts';
 import { fitUslWithBand, type UslFitWithBand } from './usl-band.ts';
 import { uslThroughput } from './usl-model.ts';
 import { meanThinkTimeMs, usersToRequestRate } from './users-to-rate.ts';
+import { planAutoscaler, type AutoscalerPlan, type HpaSettings } from './autoscaler-plan.ts';
+import type { SpikeEvidence } from './spike-evidence.ts';
+
+/** The shipped HPA (clusters/k8s/hpa.yaml as capbench deploys it) and the pod's CPU request. */
+export const SHIPPED_HPA: HpaSettings = { minReplicas: 2, maxReplicas: 10, cpuPercent: 70 };
+export const POD_CPU_REQUEST_MILLICORES = 100;
+/** metrics.k8s.io's resolution: the CPU the HPA sees lags the load by about this, s */
+const METRIC_DELAY_S = 15;
+/** pod start delay assumed when no spike run measured one, s */
+const ASSUMED_POD_START_S = 30;
 
 export interface PlanOptions {
   /** user counts to plan for, each > 0 */
@@ -97,6 +107,8 @@ export interface CapacityPlan {
   options: PlanOptions;
   models: TargetModel[];
   rows: PlanRow[];
+  /** HPA settings per Kubernetes target × user count, replayed on the spike's shape */
+  autoscaler: AutoscalerPlan[];
   /** never verified by `--verify` (not built yet): the plan says so */
   verified: false;
   notes: string[];
@@ -136,6 +148,12 @@ function kneeFigure(caps: readonly TargetCapacity[], pick: (s: TargetCapacity['b
   return values[Math.floor((values.length - 1) / 2)]!;
 }
 
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)]!;
+}
+
 function checkOptions(o: PlanOptions): void {
   if (o.users.length === 0) throw new HarnessError(mustBe(WHERE, '--users', 'one or more user counts', ''), { code: 'usage', hint: 'e.g. --users 100,1000' });
   for (const u of o.users) {
@@ -144,12 +162,25 @@ function checkOptions(o: PlanOptions): void {
   if (!(o.headroom >= 0 && o.headroom <= 5)) throw new HarnessError(mustBe(WHERE, '--headroom', 'in [0, 5]', o.headroom), { code: 'usage', hint: 'e.g. --headroom 0.2 for 20 % spare' });
 }
 
-/** Build the plan from one or more capacity runs (their observations are pooled per replica count). */
-export function buildCapacityPlan(runs: readonly RunRecord[], runDirs: readonly string[], o: PlanOptions): CapacityPlan {
+const USED_SCENARIOS = ['capacity', 'spike'];
+
+/**
+ * Build the plan from one or more capacity runs (their observations are pooled per replica
+ * count) and optional spike runs (their measured pod start delay and scale-up reaction).
+ */
+export function buildCapacityPlan(allRuns: readonly RunRecord[], allDirs: readonly string[], o: PlanOptions, spikes: readonly SpikeEvidence[] = []): CapacityPlan {
   checkOptions(o);
-  const notCapacity = runs.map((r, i) => [r, runDirs[i]] as const).filter(([r]) => r.scenario !== 'capacity');
-  if (runs.length === 0 || notCapacity.length > 0) {
-    throw new HarnessError(mustBe(WHERE, notCapacity[0]?.[1] ?? 'the run directories', 'a capacity run', notCapacity[0]?.[0].scenario ?? 'none'), {
+  const other = allRuns.map((r, i) => [r, allDirs[i]] as const).find(([r]) => !USED_SCENARIOS.includes(r.scenario));
+  if (other) {
+    throw new HarnessError(mustBe(WHERE, other[1] ?? 'a run directory', 'a capacity or spike run', other[0].scenario), {
+      code: 'badConfig',
+      hint: 'pass capacity runs (`npx capbench run capacity …`) and optionally a spike run',
+    });
+  }
+  const runs = allRuns.filter((r) => r.scenario === 'capacity');
+  const runDirs = allDirs.filter((_, i) => allRuns[i]!.scenario === 'capacity');
+  if (runs.length === 0) {
+    throw new HarnessError(`${WHERE}: the run directories must include a capacity run (got ${JSON.stringify(allRuns.map((r) => r.scenario))})`, {
       code: 'badConfig',
       hint: 'make one with `npx capbench run capacity --target compose,local-k8s --replicas 1,2,4 --quick`',
     });
@@ -163,6 +194,7 @@ export function buildCapacityPlan(runs: readonly RunRecord[], runDirs: readonly 
   }
   const models: TargetModel[] = [];
   const rows: PlanRow[] = [];
+  const autoscaler: AutoscalerPlan[] = [];
   const thinkTimeMeanMs = meanThinkTimeMs(spikeFull.thinkTimeMs);
   for (const name of names) {
     const kind = runs.flatMap((r) => r.targets).find((t) => t.name === name)!.kind;
@@ -208,10 +240,23 @@ export function buildCapacityPlan(runs: readonly RunRecord[], runDirs: readonly 
       podCpuFrom,
       lowerBoundCounts: [...lowerBound].sort((a, b) => a - b),
     });
+    const cpuMsPerRequest = median(capacities.flatMap((c) => c.byReplicas.map((r) => r.cpuMsPerRequest)).filter((v): v is number => v !== null && v > 0));
+    const steps = capacities.flatMap((c) => c.byReplicas.flatMap((r) => r.steps.map((step) => ({ replicas: r.replicas, step }))));
+    const spike = spikes.find((e) => e.target === name);
     for (const users of o.users) {
       const loadRps = usersToRequestRate(users, cycle);
       const neededRps = loadRps * (1 + o.headroom);
-      rows.push(planRow({ name, kind, users, loadRps, neededRps, fit, maxProbed, podsPerNode, o }));
+      const row = planRow({ name, kind, users, loadRps, neededRps, fit, maxProbed, podsPerNode, o });
+      rows.push(row);
+      if (kind === 'kubernetes' && row.replicas !== null && cpuMsPerRequest !== null) {
+        autoscaler.push(planAutoscaler({
+          target: name, users, startUsers: spikeFull.startVUs, stages: spikeFull.stages, rampStartS: spikeFull.stages[0]!.durationS,
+          perUserRps: usersToRequestRate(1, cycle), podCapacityRps: row.predictedLowerRps! / row.replicas, cpuMsPerRequest,
+          podCpuRequestMillicores: POD_CPU_REQUEST_MILLICORES, headroom: o.headroom, maxReplicas: row.replicas, current: SHIPPED_HPA,
+          podStartDelayS: spike?.podStartDelayS ?? ASSUMED_POD_START_S, podStartFrom: spike?.podStartDelayS != null ? 'spike run' : 'assumed (no spike run given)',
+          measuredScaleUpReactionS: spike?.scaleUpReactionS ?? null, metricDelayS: METRIC_DELAY_S, steps,
+        }));
+      }
     }
   }
   const single = models.filter((m) => m.observations.some((ob) => ob.throughputRps.length < 2)).map((m) => m.target);
@@ -220,7 +265,9 @@ export function buildCapacityPlan(runs: readonly RunRecord[], runDirs: readonly 
     ...(single.length > 0 ? [`${single.join(', ')}: one capacity figure per replica count, so the band has no spread there and the lower end is the fit itself — pass several capacity runs to \`npx capbench plan\` to pool them`] : []),
     `users → requests/s by Little's law: think time mean ${thinkTimeMeanMs} ms (the spike profile's), one request per cycle`,
   ];
-  return { runs: [...runDirs], options: o, models, rows, verified: false, notes };
+  if (models.some((m) => m.kind === 'kubernetes') && autoscaler.length === 0) notes.push('no HPA settings: no CPU per request was measured (or no user count is reachable)');
+  if (autoscaler.length > 0 && spikes.length === 0) notes.push(`HPA replay: pod start delay assumed ${ASSUMED_POD_START_S} s — pass a spike run to use the measured one`);
+  return { runs: [...runDirs], options: o, models, rows, autoscaler, verified: false, notes };
 }
 
 function planRow(a: { name: string; kind: TargetModel['kind']; users: number; loadRps: number; neededRps: number; fit: UslFitWithBand; maxProbed: number; podsPerNode: number | null; o: PlanOptions }): PlanRow {

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { CapacityPlan, PlanRow, TargetModel } from './capacity-plan.ts';
+import type { AutoscalerPlan } from './autoscaler-plan.ts';
 
 const REACH_WORDS: Record<PlanRow['reach'], string> = {
   probed: 'within the probed counts',
@@ -37,6 +38,29 @@ function modelLines(m: TargetModel): string[] {
   ];
 }
 
+function autoscalerLines(plan: CapacityPlan): string[] {
+  if (plan.autoscaler.length === 0) return [];
+  const set = (o: AutoscalerPlan['current']): string => `min ${o.settings.minReplicas}, max ${o.settings.maxReplicas}, CPU ${o.settings.cpuPercent} %`;
+  const out = (o: AutoscalerPlan['current']): string => `${o.overCapacityS} s over capacity, peak ${o.peakReplicas} pods, ${o.replicaSeconds} pod-s, reacts after ${o.scaleUpReactionS ?? '—'} s, worst p95 ${o.worstP95Ms === null ? 'beyond the probed loads' : `${Math.round(o.worstP95Ms)} ms`}`;
+  const head = ['target', 'users', 'HPA', 'settings', 'replayed over the spike'];
+  const rows = plan.autoscaler.flatMap((a) => [
+    [a.target, String(a.users), 'recommended', set(a.recommended), out(a.recommended)],
+    [a.target, String(a.users), 'shipped', set(a.current), out(a.current)],
+  ]);
+  const delays = [...new Map(plan.autoscaler.map((a) => [a.target, a])).values()].map((a) =>
+    `- ${a.target}: pod start ${a.podStartDelayS} s (${a.podStartFrom})${a.measuredScaleUpReactionS === null ? '' : `; the spike run measured the first scale-up ${a.measuredScaleUpReactionS} s after the ramp began`}${a.note ? `; ${a.note}` : ''}`);
+  return [
+    '## Autoscaler (HPA), replayed',
+    '',
+    'The spike profile scaled to each user count, replayed second by second through the HPA algorithm (15 s sync, 0.1 tolerance, the shipped scale-up/down behavior, metrics 15 s late); "over capacity" = a second in which the load per ready pod exceeds its capacity at SLO.',
+    '',
+    ...[head, head.map(() => '---'), ...rows].map((c) => `| ${c.join(' | ')} |`),
+    '',
+    ...delays,
+    '',
+  ];
+}
+
 export function planMarkdown(plan: CapacityPlan): string {
   const o = plan.options;
   const head = ['target', 'users', 'load', `needed (+${Math.round(o.headroom * 100)} %)`, 'replicas', 'predicted [lower]', 'nodes / host', 'reach', 'note'];
@@ -62,6 +86,7 @@ export function planMarkdown(plan: CapacityPlan): string {
     '## The fitted curves',
     '',
     ...plan.models.flatMap(modelLines),
+    ...autoscalerLines(plan),
     '## Notes',
     '',
     ...plan.notes.map((n) => `- ${n}`),

@@ -31,9 +31,10 @@ function kneeStep(capRps: number, p50Ms: number | null, cpu: number | null): Cap
 export function syntheticCapacityTarget(t: SyntheticCapacityTarget): TargetRun {
   const byReplicas: ReplicaCapacity[] = t.replicas.map((n) => {
     const cap = uslThroughput(t.usl, n) * (t.wobble?.(n) ?? 1);
+    const cpu = t.kneeCpuPercent === undefined ? 25 : t.kneeCpuPercent;
     return {
-      replicas: n, steps: [kneeStep(cap, t.kneeP50Ms ?? 20, t.kneeCpuPercent ?? 25)], stoppedBy: 'slo-broken-twice',
-      capacityAtSloRps: cap, capacityIsLowerBound: false, saturationRps: cap * 1.1, cpuMsPerRequest: null, kneeStepIndex: 0,
+      replicas: n, steps: [kneeStep(cap, t.kneeP50Ms ?? 20, cpu)], stoppedBy: 'slo-broken-twice',
+      capacityAtSloRps: cap, capacityIsLowerBound: false, saturationRps: cap * 1.1, cpuMsPerRequest: cpu === null ? null : (cpu * 10) / (cap / n), kneeStepIndex: 0,
     };
   });
   return {
