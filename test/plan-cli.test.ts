@@ -54,6 +54,35 @@ describe('capbench plan', () => {
     assert.match(withSpike.out, /local-k8s: pod start 12 s \(spike run\)/);
   });
 
+  it('prices a day: the spike shape by default, or the given traffic', async () => {
+    const plain = await cli(['plan', capRun, '--users', '50', '--out', join(root, 'p3')], { cwd: root });
+    assert.equal(plain.code, 0, plain.err);
+    assert.match(plain.out, /## Cost over a day/);
+    assert.match(plain.out, /no prices given: resources only/);
+    assert.match(plain.out, /spike profile's shape/);
+    const csv = join(root, 'day.csv');
+    writeFileSync(csv, 'hour,users\n' + Array.from({ length: 24 }, (_, h) => `${h},${h < 8 ? 5 : 40}`).join('\n'));
+    const r = await cli(['plan', capRun, '--users', '10', '--traffic', csv, '--price-node-hour', '0.2', '--price-host-hour', '0.5', '--out', join(root, 'p4')], { cwd: root });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\| 40 \| compose \| for the peak, all day \| \d+ replicas \| one host, [\d.]+ cores used, 24 h \| 12\.00 \|/);
+    assert.match(r.out, /\| 40 \| local-k8s \| HPA min \d+ max \d+ CPU \d+ %; nodes fixed \| [\d.]+ pod-h \(peak \d+\) \| \d+ nodes × 24 h = \d+ \| \d+\.\d\d \|/);
+    assert.match(r.out, /traffic: .*day\.csv \(users per hour\)/);
+    const plan = JSON.parse(readFileSync(join(root, 'p4', 'plan.json'), 'utf8')) as { cost: { days: Array<{ peakUsers: number; traffic: string }> } };
+    assert.deepEqual(plan.cost.days.map((d) => [d.peakUsers, d.traffic]), [[40, 'file']]);
+  });
+
+  for (const [name, args, exit, pattern] of [
+    ['two kinds of prices', ['--users', '10', '--price-vcpu-hour', '0.1', '--price-node-hour', '1'], 2, /not both/],
+    ['a node price without a host price', ['--users', '10', '--price-node-hour', '1'], 2, /must be given together/],
+    ['a missing traffic file', ['--users', '10', '--traffic', 'nope.csv'], 2, /--traffic nope\.csv must be a readable file/],
+  ] as const) {
+    it(`refuses ${name} (exit ${exit})`, async () => {
+      const r = await cli(['plan', capRun, ...args], { cwd: root });
+      assert.equal(r.code, exit, r.err);
+      assert.match(r.err, pattern);
+    });
+  }
+
   for (const [name, args, exit, pattern] of [
     ['--users 0', ['--users', '0'], 2, /--users must be comma-separated numbers > 0 \(got "0"\)/],
     ['--users abc', ['--users', '10,abc'], 2, /--users must be comma-separated numbers > 0/],

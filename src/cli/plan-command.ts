@@ -4,10 +4,29 @@ import { join, resolve } from 'node:path';
 import { checkOutDir } from './run-flags.ts';
 import { number, numberList } from './flag-parsers.ts';
 import type { Io } from './program.ts';
+import { HarnessError } from '../model/index.ts';
+import type { Prices } from '../plan/cost-plan.ts';
 
 /** CPU of one app replica and of the balancer in clusters/compose/compose.yaml (`cpus`). */
 const COMPOSE_REPLICA_CPU = 0.25;
 const COMPOSE_BALANCER_CPU = 0.5;
+
+interface PlanFlags {
+  users: number[]; headroom: number; responseMs?: number; nodeCpu: number; nodeMemory: number; podCpu?: number; podMemory: number; hostCpu: number;
+  traffic?: string; priceVcpuHour?: number; priceNodeHour?: number; priceHostHour?: number; out?: string;
+}
+
+/** One pricing: per vCPU-hour, or per node-hour and host-hour together. */
+function checkPrices(f: PlanFlags): Prices {
+  const perMachine = f.priceNodeHour !== undefined || f.priceHostHour !== undefined;
+  if (f.priceVcpuHour !== undefined && perMachine) {
+    throw new HarnessError('plan: prices must be per vCPU-hour or per node-/host-hour, not both (got --price-vcpu-hour with --price-node-hour/--price-host-hour)', { code: 'usage', hint: 'pass --price-vcpu-hour X, or --price-node-hour Y --price-host-hour Z' });
+  }
+  if (perMachine && (f.priceNodeHour === undefined || f.priceHostHour === undefined)) {
+    throw new HarnessError(`plan: --price-node-hour and --price-host-hour must be given together (got only ${f.priceNodeHour === undefined ? '--price-host-hour' : '--price-node-hour'})`, { code: 'usage', hint: 'pass both, e.g. --price-node-hour 0.17 --price-host-hour 0.68' });
+  }
+  return { ...(f.priceVcpuHour === undefined ? {} : { vcpuHour: f.priceVcpuHour }), ...(f.priceNodeHour === undefined ? {} : { nodeHour: f.priceNodeHour }), ...(f.priceHostHour === undefined ? {} : { hostHour: f.priceHostHour }) };
+}
 
 /** Adds the `plan` command to the program; called once by buildProgram. */
 export function addPlanCommand(program: Command, io: Io): void {
@@ -23,9 +42,29 @@ export function addPlanCommand(program: Command, io: Io): void {
     .option('--pod-cpu <millicores>', 'CPU one pod takes (default: CPU per replica measured at the knee)', number('--pod-cpu', 1, 1_024_000, 'e.g. --pod-cpu 250'))
     .option('--pod-memory <MiB>', 'memory one pod takes (default: the Deployment\'s request, 64)', number('--pod-memory', 1, 16_777_216, 'e.g. --pod-memory 128'), 64)
     .option('--host-cpu <cores>', 'Compose: the host\'s CPU cores', number('--host-cpu', 0.1, 1024, 'e.g. --host-cpu 8'), 8)
+    .option('--traffic <csv>', 'a day of traffic: CSV of `hour,users` for hours 0…23 (default: the spike profile\'s shape over 24 h)')
+    .option('--price-vcpu-hour <price>', 'cost per vCPU-hour (Kubernetes node CPUs, the Compose host\'s CPUs)', number('--price-vcpu-hour', 0, 1e6, 'e.g. --price-vcpu-hour 0.04'))
+    .option('--price-node-hour <price>', 'cost per Kubernetes node-hour (with --price-host-hour)', number('--price-node-hour', 0, 1e6, 'e.g. --price-node-hour 0.17'))
+    .option('--price-host-hour <price>', 'cost per Compose host-hour (with --price-node-hour)', number('--price-host-hour', 0, 1e6, 'e.g. --price-host-hour 0.68'))
     .option('--out <dir>', 'where plan.json, plan.csv, plan.md go (default <first run>/plan)')
-    .action(async (dirs: string[], flags: { users: number[]; headroom: number; responseMs?: number; nodeCpu: number; nodeMemory: number; podCpu?: number; podMemory: number; hostCpu: number; out?: string }) => {
+    .action(async (dirs: string[], flags: PlanFlags) => {
       if (flags.out !== undefined) checkOutDir('--out', flags.out, io.cwd);
+      const prices = checkPrices(flags);
+      const { readFileSync } = await import('node:fs');
+      const { parseTraffic } = await import('../plan/cost-plan.ts');
+      const { planDayCosts } = await import('../plan/day-cost.ts');
+      let traffic: number[] | undefined;
+      if (flags.traffic !== undefined) {
+        const file = resolve(io.cwd, flags.traffic);
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (e) {
+          throw new HarnessError(`plan: --traffic ${flags.traffic} must be a readable file (got ${(e as Error).message})`, { code: 'usage', hint: 'a CSV of `hour,users`, one line per hour 0…23' });
+        }
+        traffic = parseTraffic(text, flags.traffic);
+      }
+      const users = traffic && !flags.users.includes(Math.max(...traffic)) ? [...flags.users, Math.max(...traffic)] : flags.users;
       const { readRun } = await import('../store/run-store.ts');
       const { buildCapacityPlan } = await import('../plan/capacity-plan.ts');
       const { planMarkdown, writePlanFiles } = await import('../plan/plan-files.ts');
@@ -35,7 +74,7 @@ export function addPlanCommand(program: Command, io: Io): void {
       const runs = saved.map((r) => r.record);
       const spikes = saved.filter((r) => r.record.scenario === 'spike').flatMap(spikeEvidence);
       const plan = buildCapacityPlan(runs, dirs, {
-        users: flags.users,
+        users,
         headroom: flags.headroom,
         ...(flags.responseMs === undefined ? {} : { responseMs: flags.responseMs }),
         nodeCpuCores: flags.nodeCpu,
@@ -46,6 +85,7 @@ export function addPlanCommand(program: Command, io: Io): void {
         composeBalancerCpu: COMPOSE_BALANCER_CPU,
         hostCpuCores: flags.hostCpu,
       }, spikes);
+      plan.cost = planDayCosts(plan, plan.options, { ...(traffic ? { traffic, trafficFile: flags.traffic } : {}), prices });
       io.out(planMarkdown(plan));
       for (const p of writePlanFiles(plan, flags.out === undefined ? join(paths[0]!, 'plan') : resolve(io.cwd, flags.out))) io.out(`plan: ${p}\n`);
     });

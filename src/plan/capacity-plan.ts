@@ -19,6 +19,7 @@ import { uslThroughput } from './usl-model.ts';
 import { meanThinkTimeMs, usersToRequestRate } from './users-to-rate.ts';
 import { planAutoscaler, type AutoscalerPlan, type HpaSettings } from './autoscaler-plan.ts';
 import type { SpikeEvidence } from './spike-evidence.ts';
+import type { CostSection } from './day-cost.ts';
 
 /** The shipped HPA (clusters/k8s/hpa.yaml as capbench deploys it) and the pod's CPU request. */
 export const SHIPPED_HPA: HpaSettings = { minReplicas: 2, maxReplicas: 10, cpuPercent: 70 };
@@ -94,6 +95,8 @@ export interface TargetModel {
   responseMs: number;
   responseFrom: 'knee p50' | '--response-ms' | 'none measured: 0 ms (the most requests per user)';
   thinkTimeMeanMs: number;
+  /** app CPU per successful request at the knee, core-ms (median over counts); null = not sampled */
+  cpuMsPerRequest: number | null;
   /** pods per node (Kubernetes) and the pod CPU used, millicores */
   podsPerNode: number | null;
   podCpuMillicores: number | null;
@@ -109,6 +112,8 @@ export interface CapacityPlan {
   rows: PlanRow[];
   /** HPA settings per Kubernetes target × user count, replayed on the spike's shape */
   autoscaler: AutoscalerPlan[];
+  /** cost over a day (set by `capbench plan` after the plan is built; day-cost.ts) */
+  cost?: CostSection;
   /** never verified by `--verify` (not built yet): the plan says so */
   verified: false;
   notes: string[];
@@ -235,6 +240,7 @@ export function buildCapacityPlan(allRuns: readonly RunRecord[], allDirs: readon
       responseMs,
       responseFrom,
       thinkTimeMeanMs,
+      cpuMsPerRequest: null,
       podsPerNode,
       podCpuMillicores: podCpu,
       podCpuFrom,
@@ -242,6 +248,7 @@ export function buildCapacityPlan(allRuns: readonly RunRecord[], allDirs: readon
     });
     const cpuMsPerRequest = median(capacities.flatMap((c) => c.byReplicas.map((r) => r.cpuMsPerRequest)).filter((v): v is number => v !== null && v > 0));
     const steps = capacities.flatMap((c) => c.byReplicas.flatMap((r) => r.steps.map((step) => ({ replicas: r.replicas, step }))));
+    models[models.length - 1]!.cpuMsPerRequest = cpuMsPerRequest;
     const spike = spikes.find((e) => e.target === name);
     for (const users of o.users) {
       const loadRps = usersToRequestRate(users, cycle);

@@ -61,6 +61,28 @@ function autoscalerLines(plan: CapacityPlan): string[] {
   ];
 }
 
+function costLines(plan: CapacityPlan): string[] {
+  const c = plan.cost;
+  if (!c) return [];
+  const money = (v: number | null): string => (v === null ? '—' : v.toFixed(2));
+  const head = ['peak users', 'target', 'sized as', 'pod-hours / replicas', 'node-hours or host', 'cost per day'];
+  const rows = c.days.flatMap((d) => [
+    ...d.kubernetes.flatMap((k) => [
+      [String(d.peakUsers), k.target, `HPA min ${k.settings.minReplicas} max ${k.settings.maxReplicas} CPU ${k.settings.cpuPercent} %; nodes fixed`, `${k.podHours.toFixed(1)} pod-h (peak ${k.peakPods})`, `${k.fixedNodes} nodes × 24 h = ${k.fixedNodeHours}`, money(k.costFixed)],
+      [String(d.peakUsers), k.target, 'same; nodes follow the pods', `${k.podHours.toFixed(1)} pod-h`, `${k.followingNodeHours} node-h`, money(k.costFollowing)],
+    ]),
+    ...d.compose.map((x) => [String(d.peakUsers), x.target, 'for the peak, all day', `${x.replicas} replicas`, `one host, ${x.hostCpuCores.toFixed(2)} cores used, 24 h`, money(x.cost)]),
+  ]);
+  return [
+    '## Cost over a day',
+    '',
+    ...[head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`),
+    '',
+    ...c.notes.map((n) => `- ${n}`),
+    '',
+  ];
+}
+
 export function planMarkdown(plan: CapacityPlan): string {
   const o = plan.options;
   const head = ['target', 'users', 'load', `needed (+${Math.round(o.headroom * 100)} %)`, 'replicas', 'predicted [lower]', 'nodes / host', 'reach', 'note'];
@@ -87,6 +109,7 @@ export function planMarkdown(plan: CapacityPlan): string {
     '',
     ...plan.models.flatMap(modelLines),
     ...autoscalerLines(plan),
+    ...costLines(plan),
     '## Notes',
     '',
     ...plan.notes.map((n) => `- ${n}`),
