@@ -124,6 +124,7 @@ test('edge cases read as sentences: no step met the SLO, only generator-bound st
     'no step met the SLO, not even the first app-bound one at',
     'was generator- or host-bound: these say what the load generator or the machine could do, not the app',
     'scaling to 1 replica failed: deployment',
+    'kind: no capacity was measured — target failed: kind: the cluster must be running (got no node Ready after 120 s).',
   ]) {
     assert.ok(visible.includes(text.replace(/"/g, '&quot;')), text);
     assert.ok(md.includes(text), text);
@@ -131,7 +132,15 @@ test('edge cases read as sentences: no step met the SLO, only generator-bound st
   assert.match(visible, /One replica count was measured per target .* so there is no curve of capacity against replicas/);
   assert.deepEqual(data.charts.filter((c) => c.section === 'capacity').map((c) => c.id), ['capacity-edges-capacity-curve']);
   assert.ok(!md.includes('“≥”'), 'no floor, no explanation of one');
-  assert.match(md, /- compose: 2 replicas → no step met the SLO\n- local: 1 replica → no app-bound step \(generator-\/host-bound only\)\n- local-k8s: 1 replica → scaling failed/);
+  assert.match(md, /- compose: 2 replicas → no step met the SLO\n- local: 1 replica → no app-bound step \(generator-\/host-bound only\)\n- local-k8s: 1 replica → scaling failed\n- kind: no capacity measured — failed: kind: the cluster/);
+});
+
+test('two replica counts but one figure: no capacity-against-replicas chart, and a sentence saying why', async () => {
+  const dir = writeCapacityFixtureRun(root, { runId: 'capacity-one-figure', targets: [{ name: 'compose', kind: 'compose', replicas: [{ replicas: 1 }, { replicas: 2, shape: 'generator-only' }] }] });
+  const { visible, data } = await report([dir], 'one-figure');
+  assert.deepEqual(data.charts.filter((c) => c.section === 'capacity').map((c) => c.id), ['capacity-one-figure-capacity-curve']);
+  assert.match(visible, /No target has a capacity figure at two replica counts or more \(compose: 1, 2\), so there is no curve of capacity against replicas/);
+  assert.ok(!NONSENSE.test(visible));
 });
 
 test('a capacity run next to a spike run: the verdict is the spike run\'s alone, and says the capacity run is not part of it', async () => {

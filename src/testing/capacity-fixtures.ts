@@ -28,6 +28,8 @@ export interface CapacityFixtureTarget {
   kind: TargetRun['kind'];
   /** the toy app's req/s per replica on this target (default SYNTHETIC_RPS_PER_REPLICA) */
   rpsPerReplica?: number;
+  /** the target failed before any step (no capacity saved): its error */
+  failed?: string;
   replicas: Array<{ replicas: number; shape?: ReplicaShape }>;
 }
 
@@ -134,7 +136,8 @@ export function writeCapacityFixtureRun(root: string, o: CapacityFixtureOptions)
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const startedAt = '2025-01-15T10:00:00.000Z';
-  const targets: TargetRun[] = o.targets.map((t) => {
+  const targets: TargetRun[] = o.targets.map((t): TargetRun => {
+    if (t.failed !== undefined) return { name: t.name, kind: t.kind, status: 'failed', requestedBy: 'name', error: t.failed, description: {}, versions: {}, faults: [], notes: [] };
     let at = 0;
     const byReplicas = t.replicas.map((r) => {
       const rc = probe(r.replicas, r.shape ?? 'normal', at, t.rpsPerReplica ?? SYNTHETIC_RPS_PER_REPLICA);
@@ -178,5 +181,6 @@ export const CAPACITY_EDGE_FIXTURE: CapacityFixtureOptions = {
     { name: 'compose', kind: 'compose', replicas: [{ replicas: 2, shape: 'no-slo' }] },
     { name: 'local', kind: 'local', replicas: [{ replicas: 1, shape: 'generator-only' }] },
     { name: 'local-k8s', kind: 'kubernetes', replicas: [{ replicas: 1, shape: 'scale-failed' }] },
+    { name: 'kind', kind: 'kubernetes', replicas: [], failed: 'kind: the cluster must be running (got no node Ready after 120 s)' },
   ],
 };

@@ -5,8 +5,8 @@
  *   app-bound steps, the SLO as a dashed line, each knee as a star, and generator-/host-bound
  *   steps drawn as crosses off the lines (shown, never counted);
  * - capacity at SLO against replica count, one line per target (a floor drawn as a triangle),
- *   saturation dashed. Left out when every target probed a single replica count (the section
- *   says so in a sentence instead).
+ *   saturation dashed. Left out unless a target has a figure at two replica counts or more (the
+ *   section says so in a sentence instead).
  */
 import type { ReplicaCapacity } from '../../model/index.ts';
 import { countsForApp } from '../capacity/facts.ts';
@@ -16,9 +16,9 @@ import { alpha, targetColor, type ChartSpec, type Point } from './charts.ts';
 /** Dash per replica count of one target (first count solid), so lines of one colour stay apart. */
 const DASHES: number[][] = [[], [8, 4], [2, 3], [12, 4, 2, 4], [4, 4]];
 
-/** Whether any target of the run probed more than one replica count (else the second chart says nothing). */
+/** Whether any target of the run has a capacity figure at two replica counts or more (else the second chart says nothing). */
 export function scalesOverReplicas(run: ReportRun): boolean {
-  return run.targets.some((t) => (t.run.capacity?.byReplicas.filter((r) => r.error === undefined).length ?? 0) > 1);
+  return run.targets.some((t) => (t.run.capacity?.byReplicas.filter((r) => r.error === undefined && r.capacityAtSloRps !== null).length ?? 0) > 1);
 }
 
 const steps = (r: ReplicaCapacity) => r.steps.filter((s) => s.p95Ms !== null && s.p95Ms > 0);

@@ -73,7 +73,7 @@ const regressions: MdSection = (d) => {
 
 const notes: MdSection = (d) => (d.verdict.notes.length ? ['### Notes', '', ...d.verdict.notes.map((n) => `- ${cell(n)}`), ''] : []);
 
-const footer: MdSection = (d, htmlLink) => [`Gates: \`${d.verdict.sloFile}\` · Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\``).join(', ')}`, ''];
+const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\``).join(', ')}`, ''];
 
 export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, gates, regressions, notes, footer];
 

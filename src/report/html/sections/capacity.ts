@@ -67,9 +67,13 @@ function runCapacity(d: ReportData, r: ReportRunData): string {
   const how = settings
     ? `Each step held one arrival rate (open model) for ${settings.stepS} s, the first ${settings.settleS} s left out as settling; the rate started at ${esc(rps(settings.startRps))} and grew ×${settings.growth} per step, up to ${esc(rps(settings.capRps))}. A step meets the SLO when ${esc(sloText(settings.slo))}.`
     : '';
-  const single = charts.length > 0 && !charts.some((c) => c.id.endsWith('capacity-replicas'))
-    ? `<p class="single">One replica count was measured per target (${esc(r.targets.map((t) => `${t.name}: ${(t.capacity?.byReplicas ?? []).map((x) => x.replicas).join(', ') || 'none'}`).join('; '))}), so there is no curve of capacity against replicas: run with <code>--replicas 1,2,4</code> to see how capacity scales.</p>`
-    : '';
+  const counts = r.targets.map((t) => `${t.name}: ${(t.capacity?.byReplicas ?? []).map((x) => x.replicas).join(', ') || 'none'}`).join('; ');
+  const several = r.targets.some((t) => (t.capacity?.byReplicas.length ?? 0) > 1);
+  const single = charts.length === 0 || charts.some((c) => c.id.endsWith('capacity-replicas'))
+    ? ''
+    : several
+      ? `<p class="single">No target has a capacity figure at two replica counts or more (${esc(counts)}), so there is no curve of capacity against replicas.</p>`
+      : `<p class="single">One replica count was measured per target (${esc(counts)}), so there is no curve of capacity against replicas: run with <code>--replicas 1,2,4</code> to see how capacity scales.</p>`;
   const table = rows.length === 0
     ? '<p class="banner">No target of this run has a capacity figure.</p>'
     : `<table class="capacity"><thead><tr><th>target</th><th>replicas</th><th>capacity at SLO</th><th>saturation</th><th>CPU per request</th><th>stopped by</th><th>bound of the deciding step</th><th>steps</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
