@@ -5,10 +5,11 @@
  */
 import type { Slo, MeasurementWindow } from '../../scenarios/lib/profile.ts';
 import type { GeneratorValidity } from '../measure/generator-bound.ts';
-import type { FaultWindow, PlatformEvent, RunRecord, TargetFigures } from '../model/index.ts';
+import type { FaultWindow, PlatformEvent, RunRecord, TargetCapacity, TargetFigures } from '../model/index.ts';
 import type { Claim } from './claims/claims.ts';
 import { TIMELINE_COLUMNS, timelineRows } from './csv/tables.ts';
 import { shellCommand } from './format.ts';
+import { capacityCharts } from './html/capacity-charts.ts';
 import { runCharts, targetColor, type ChartSpec } from './html/charts.ts';
 import type { FiguresSource, ReportRun } from './runs.ts';
 import type { Verdict } from './verdict/verdict.ts';
@@ -30,6 +31,8 @@ export interface ReportTargetData {
   figuresSource: FiguresSource;
   /** generator-bound / host-bound seconds and the INVALID rule over them */
   generator: GeneratorValidity;
+  /** a capacity run's steps and figures per replica count, as saved */
+  capacity?: TargetCapacity;
 }
 
 export interface ReportRunData {
@@ -105,6 +108,7 @@ export function runData(r: ReportRun): ReportRunData {
       figures: t.figures,
       figuresSource: t.figuresSource,
       generator: t.generator,
+      ...(t.run.capacity === undefined ? {} : { capacity: t.run.capacity }),
     })),
     unavailable: r.unavailable.map((t) => ({ name: t.name, kind: t.kind, reason: t.error ?? 'not usable here' })),
   };
@@ -132,7 +136,7 @@ export function reportData(runs: ReportRun[], baselines: ReportRun[], verdict: V
     baselines: baselines.map(runData),
     claimsFile: claims.file,
     claims: claims.claims,
-    charts: runs.flatMap(runCharts),
+    charts: runs.flatMap((r) => [...runCharts(r), ...capacityCharts(r)]),
     timeline,
     events,
   };

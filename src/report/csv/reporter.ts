@@ -1,16 +1,25 @@
-/** The CSV reporter: timeline.csv (every second of every target) and summary.csv (figures per scenario × target). */
+/**
+ * The CSV reporter: timeline.csv (every second of every target), summary.csv (figures per
+ * scenario × target, capacity runs left out: gates do not judge them) and, when a run is a
+ * capacity run, capacity-steps.csv (every step).
+ */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter } from '../reporter.ts';
+import { isCapacityRun } from '../capacity/facts.ts';
+import { capacityStepRows, capacityStepsCsv } from './capacity-steps.ts';
 import { summaryCsv, summaryRows, timelineCsv, timelineRows } from './tables.ts';
 
 export const csvReporter: Reporter = {
-  writes: 'timeline.csv, summary.csv',
+  writes: 'timeline.csv, summary.csv, capacity-steps.csv',
   async write(ctx) {
     const timeline = join(ctx.outDir, 'timeline.csv');
     writeFileSync(timeline, timelineCsv(ctx.runs.flatMap((r) => timelineRows(r.saved))));
     const summary = join(ctx.outDir, 'summary.csv');
-    writeFileSync(summary, summaryCsv(summaryRows(ctx.runs, ctx.data.verdict)));
-    return [timeline, summary];
+    writeFileSync(summary, summaryCsv(summaryRows(ctx.runs.filter((r) => !isCapacityRun(r.saved.record)), ctx.data.verdict)));
+    if (!ctx.runs.some((r) => isCapacityRun(r.saved.record))) return [timeline, summary];
+    const steps = join(ctx.outDir, 'capacity-steps.csv');
+    writeFileSync(steps, capacityStepsCsv(capacityStepRows(ctx.runs)));
+    return [timeline, summary, steps];
   },
 };

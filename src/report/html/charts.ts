@@ -26,6 +26,8 @@ export interface ChartSpec {
   key: boolean;
   /** drawn at a third of the height (the generator-health chart under each target) */
   small?: boolean;
+  /** drawn by that section instead of the run's time rows; its x axis is not time (a click inspects no second) */
+  section?: 'capacity';
   config: { type: 'line'; data: { datasets: Array<Record<string, unknown>> }; options: Record<string, unknown> };
 }
 

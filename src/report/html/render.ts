@@ -11,11 +11,11 @@ import type { ReportData } from '../data.ts';
 import { VERDICT_LOOK } from '../verdict/headline.ts';
 import { BANDS_PLUGIN_SOURCE } from './bands-plugin.ts';
 import { esc, type HtmlSection, type PageContext } from './parts.ts';
+import { capacitySection, topSection } from './sections/capacity.ts';
 import { claimsSection } from './sections/claims.ts';
 import { gatesSection } from './sections/gates.ts';
 import { runsSection } from './sections/runs.ts';
 import { contextSection, summarySection } from './sections/summary.ts';
-import { verdictSection } from './sections/verdict.ts';
 
 let chartJsCache: string | undefined;
 /** chart.js's UMD build from node_modules (the file name of chart.js 4.x). */
@@ -57,7 +57,7 @@ const filesSection: HtmlSection = {
  * The page, top to bottom. A new section (Capacity, Plan) is a new entry here; the top
  * block stays first, so the page answers in one glance before anything else.
  */
-export const HTML_SECTIONS: readonly HtmlSection[] = [verdictSection, summarySection, gatesSection, contextSection, claimsSection, runsSection, inspectorSection, filesSection];
+export const HTML_SECTIONS: readonly HtmlSection[] = [topSection, summarySection, capacitySection, gatesSection, contextSection, claimsSection, runsSection, inspectorSection, filesSection];
 
 const CSS = `
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;background:#f6f7f9}
@@ -91,7 +91,7 @@ const CLIENT = String.raw`
     var cfg = spec.config;
     cfg.options.responsive = true;
     cfg.options.maintainAspectRatio = false;
-    cfg.options.onClick = function (ev, _els, chart) {
+    if (!spec.section) cfg.options.onClick = function (ev, _els, chart) {
       var t = Math.floor(chart.scales.x.getValueForPixel(ev.x));
       inspect(spec.runId, null, t);
     };

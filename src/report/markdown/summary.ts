@@ -5,7 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isCapacityRun, onlyCapacity } from '../capacity/facts.ts';
 import type { ReportData } from '../data.ts';
+import { capacityTableMd, capacityTopMd } from './capacity.ts';
 import { ms, pct, rps, sec } from '../format.ts';
 import type { Reporter } from '../reporter.ts';
 import { VERDICT_LOOK } from '../verdict/headline.ts';
@@ -18,6 +20,7 @@ const gateLine = (g: GateResult): string => `- **${cell(g.scenario)} / ${cell(g.
 export type MdSection = (d: ReportData, htmlLink: string) => string[];
 
 const top: MdSection = (d) => {
+  if (onlyCapacity(d.runs)) return capacityTopMd(d);
   const v = d.verdict;
   const look = VERDICT_LOOK[v.verdict];
   const out = [`## capbench: ${look.icon} ${look.badge}`, '', cell(look.headline(v)), ''];
@@ -29,7 +32,7 @@ const top: MdSection = (d) => {
 };
 
 const table: MdSection = (d) => {
-  const rows = d.runs.flatMap((r) =>
+  const rows = d.runs.filter((r) => !isCapacityRun(r)).flatMap((r) =>
     r.targets.map((t) => {
       const tv = d.verdict.targets.find((x) => x.runId === r.runId && x.target === t.name);
       const f = t.figures;
@@ -70,9 +73,9 @@ const regressions: MdSection = (d) => {
 
 const notes: MdSection = (d) => (d.verdict.notes.length ? ['### Notes', '', ...d.verdict.notes.map((n) => `- ${cell(n)}`), ''] : []);
 
-const footer: MdSection = (d, htmlLink) => [`Gates: \`${d.verdict.sloFile}\` · Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\``).join(', ')}`, ''];
+const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\``).join(', ')}`, ''];
 
-export const MD_SECTIONS: readonly MdSection[] = [top, table, gates, regressions, notes, footer];
+export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, gates, regressions, notes, footer];
 
 /** `htmlLink` is the path of index.html relative to summary.md. */
 export function renderSummaryMd(d: ReportData, htmlLink: string): string {

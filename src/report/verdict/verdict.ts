@@ -3,6 +3,7 @@
  * against baseline runs. Pure functions of ReportRuns and an SloConfig.
  */
 import type { TargetFigures } from '../../model/index.ts';
+import { isCapacityRun } from '../capacity/facts.ts';
 import type { ReportRun, ReportTarget } from '../runs.ts';
 import { GATE_INFO, GATE_KEYS, gatesFor, type GateKey, type SloConfig } from '../../scenario/slo-file.ts';
 import { gateValue } from '../format.ts';
@@ -228,11 +229,17 @@ export function findRegressions(runs: ReportRun[], baselines: ReportRun[], slo: 
  * GO when every Kubernetes target passes every gate of its scenario; NO-GO names each
  * failed gate; NO DATA when no Kubernetes target produced figures. Targets `--target auto`
  * could not use are not judged (ReportRun.unavailable): they are named once in `unavailable`.
+ * Capacity runs are not judged either (they break the SLO on purpose); with nothing else,
+ * NO DATA says that a capacity run has no go/no-go and which runs would give one.
  */
-export function decide(runs: ReportRun[], slo: SloConfig, baselines: ReportRun[] = []): Verdict {
+export function decide(allRuns: ReportRun[], slo: SloConfig, baselines: ReportRun[] = []): Verdict {
   const gates: GateResult[] = [];
   const targets: TargetVerdict[] = [];
   const notes: string[] = [];
+  // capacity runs break the SLO on purpose: the Capacity section shows them, the gates do not judge them
+  const runs = allRuns.filter((r) => !isCapacityRun(r.saved.record));
+  const capacity = allRuns.filter((r) => isCapacityRun(r.saved.record));
+  if (runs.length > 0) notes.push(...capacity.map((r) => `run ${r.saved.record.runId} (${r.saved.record.scenario}) measures capacity: it is not part of the go/no-go (see Capacity)`));
   for (const run of runs) {
     const rec = run.saved.record;
     if (!slo.scenarios[rec.scenario]) notes.push(`${slo.file} has no gates for scenario ${rec.scenario}: its targets pass trivially`);
@@ -254,13 +261,17 @@ export function decide(runs: ReportRun[], slo: SloConfig, baselines: ReportRun[]
     }
   }
   const regressions = findRegressions(runs, baselines, slo);
-  const unavailable = unavailableTargets(runs);
+  const unavailable = unavailableTargets(allRuns);
   const candidates = targets.filter((t) => t.candidate);
   const withData = candidates.filter((t) => t.result !== 'no data');
   const failedGates = gates.filter((g) => g.candidate && !g.pass);
   const generator = judgeGenerators(runs, baselines);
   notes.push(...generator.notes);
   const common = { sloFile: slo.file, gates, failedGates, targets, regressions, notes, unavailable };
+  if (runs.length === 0 && capacity.length > 0) {
+    const nextStep = 'for a go/no-go, run the spike, node-crash and rolling-update scenarios: `npx capbench run all --target …`';
+    return { verdict: 'NO DATA', reason: `No go/no-go: these runs measure capacity (how much each target carries at its SLO), which gates do not judge — ${nextStep}`, deciding: [], nextStep, ...common };
+  }
   if (withData.length === 0) {
     notes.push(...generator.invalidTargets);
     if (candidates.length === 0) {

@@ -3,6 +3,7 @@
  * browser from the embedded specs), its notes, and its fault windows and platform events.
  */
 import type { GeneratorValidity } from '../../../measure/generator-bound.ts';
+import { isCapacityRun } from '../../capacity/facts.ts';
 import type { ReportData, ReportRunData } from '../../data.ts';
 import { clockS, num, pct } from '../../format.ts';
 import { esc, statusTag, type HtmlSection } from '../parts.ts';
@@ -14,7 +15,7 @@ function generatorLine(name: string, g: GeneratorValidity): string {
 }
 
 function runSection(d: ReportData, r: ReportRunData): string {
-  const charts = d.charts.filter((c) => c.runId === r.runId);
+  const charts = d.charts.filter((c) => c.runId === r.runId && c.section === undefined);
   const rows: string[] = [];
   const byRow = new Map<string, typeof charts>();
   for (const c of charts) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
@@ -30,7 +31,8 @@ ${r.targets.flatMap((t) => t.faults.map((f) => `<tr class="fault"><td class="num
 ${evRows.map(({ t, e }) => `<tr><td class="num">${clockS(e.atMs)}</td><td>${esc(t)}</td><td>${esc(e.kind)}</td><td>${esc(e.subject ?? '')}</td><td>${esc(e.detail ?? '')}</td></tr>`).join('')}
 </tbody></table></details>`;
   const notes = r.targets.flatMap((t) => t.notes.map((n) => `${t.name}: ${n}`));
-  const health = r.targets.filter((t) => t.generator.seconds > 0).map((t) => generatorLine(t.name, t.generator));
+  // a capacity run judges the generator per step (Capacity section), not by the run-wide INVALID rule
+  const health = isCapacityRun(r) ? [] : r.targets.filter((t) => t.generator.seconds > 0).map((t) => generatorLine(t.name, t.generator));
   return `<section class="run" id="run-${esc(r.runId)}"><h2>${esc(r.scenario)} <span class="muted">run ${esc(r.runId)}</span> ${statusTag(r.status)}</h2>
 ${r.status !== 'completed' ? `<p class="banner">This run is <b>${esc(r.status)}</b>${r.reason ? `: ${esc(r.reason)}` : ''}. Charts and figures cover only the seconds that were measured.</p>` : ''}
 <p class="muted">SLO of the profile: p95 ≤ ${esc(num(r.slo.p95Ms))} ms, error rate ≤ ${esc(pct(r.slo.errorRate))}. Windows: ${r.windows.map((w) => `${esc(w.name)} ${w.startS}–${w.endS} s`).join(' · ') || 'none'}. Shaded: fault windows; dotted verticals: platform events; dashed red: SLO. Click a chart to inspect that second.</p>
