@@ -11,7 +11,9 @@
  * second or more of every step, and every step would need its own settling). Each driver
  * run has its own clock; its seconds are placed on the leg's clock (one timeline per
  * target) by the whole-second offset of its start, which starts on a whole second of the
- * leg's clock.
+ * leg's clock. Steps are placed from the run's first request (the driver's
+ * `onFirstRequest`): k6 begins its schedule only after initialising its VUs, which took
+ * up to ~3 s on a busy 2-core machine.
  */
 import { join } from 'node:path';
 import { capacityFromStep, ladderRates, type CapacityLadder } from '../../scenarios/lib/index.ts';
@@ -150,6 +152,8 @@ async function probeReplicaCount(live: Live, c: CountInput): Promise<ReplicaCapa
   const cores = machineInfo().cores;
   const load: LoadSecond[] = [];
   let offsetS: number | null = null;
+  // whole seconds from the run's t=0 to where its schedule began (k6: after VU init); steps are placed from there
+  let scheduleS: number | null = null;
   let stoppedBy: ProbeStop | null = null;
   const offset = (): number => {
     offsetS ??= Math.round(((runClock.epochAtStart() ?? 0) - (legClock.epochAtStart() ?? 0)) / 1000);
@@ -157,9 +161,10 @@ async function probeReplicaCount(live: Live, c: CountInput): Promise<ReplicaCapa
   };
   const judge = (runT: number): void => {
     // step k is complete once the run's second (k + 1) × stepS − 1 has arrived (seconds come in order)
-    while (stoppedBy === null && steps.length < stepCount && runT >= (steps.length + 1) * c.ladder.stepS - 1) {
+    const fromS = scheduleS ?? 0;
+    while (stoppedBy === null && steps.length < stepCount && runT >= fromS + (steps.length + 1) * c.ladder.stepS - 1) {
       const k = steps.length;
-      const startS = offset() + k * c.ladder.stepS;
+      const startS = offset() + fromS + k * c.ladder.stepS;
       const endS = startS + c.ladder.stepS;
       const inStep = load.filter((s) => s.t >= startS && s.t < endS);
       const judged = judgeSeconds({ load: inStep, health: c.health.filter((h) => h.t >= startS && h.t < endS), driver: ctx.driver.name, cores });
@@ -186,6 +191,8 @@ async function probeReplicaCount(live: Live, c: CountInput): Promise<ReplicaCapa
         judge(s.t);
       },
       onStartSecond: (s) => series.startSecond({ ...s, t: s.t + offset() }),
+      // floor: a step's window may start up to 1 s early (inside its settling), never end inside the next step
+      onFirstRequest: (startMs) => { scheduleS = Math.max(0, Math.floor(startMs / 1000)); },
       outDir: join(targetDir(ctx.runDir, leg.key), 'driver', `replicas-${c.n}`),
       health: c.sampler,
     });
