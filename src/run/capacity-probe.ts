@@ -23,6 +23,7 @@ import { computeFigures } from '../measure/figures.ts';
 import { judgeSeconds } from '../measure/generator-bound.ts';
 import { Clock, HarnessError, type CapacityStep, type GeneratorHealthSecond, type LoadSecond, type ProbeStop, type ReplicaCapacity, type ReplicasCapability, type TargetCapacity, type TimeSource } from '../model/index.ts';
 import type { LoadPlan } from '../scenario/load-profile.ts';
+import { drainedBelowMs, idleLatencyMs, waitDrained } from './capacity-drain.ts';
 import { targetDir } from '../store/run-store.ts';
 import type { Leg } from './legs.ts';
 import { machineInfo } from './machine.ts';
@@ -94,6 +95,8 @@ export async function runCapacityLeg(leg: Leg, ctx: LegContext, replicas: readon
     const sampler = new GeneratorHealthSampler({ clock: live.clock, emit: (h) => { health.push(h); live.series.healthSecond(h); }, after: (ms, fn) => ctx.time.after(ms, fn) });
     live.stack.push(`${leg.key} generator health`, async () => sampler.stop());
     sampler.start();
+    const probeUrl = `${leg.target.baseUrl()}${ctx.plan.profile.requests[0]?.path ?? '/'}`;
+    const idleMs = await idleLatencyMs(probeUrl);
     for (const n of replicas) {
       if (ctx.interrupt.interrupted) break;
       const r = await probeReplicaCount(live, { n, scaler, ladder, sampler, health, previous: capacity.byReplicas.at(-1) ?? null });
@@ -101,6 +104,10 @@ export async function runCapacityLeg(leg: Leg, ctx: LegContext, replicas: readon
       ctx.emit({ kind: 'capacity-done', target: leg.key, replicas: n, stoppedBy: r.stoppedBy, capacityAtSloRps: r.capacityAtSloRps });
       if (r.stoppedBy === 'failed') throw new HarnessError(r.error ?? `${leg.key}: ${n} replicas failed`, { code: 'internal' });
       if (r.stoppedBy === 'interrupted') break;
+      const deadlineMs = 3 * ctx.plan.profile.timeoutMs;
+      if (idleMs !== null && !(await waitDrained(probeUrl, { idleMs, inARow: n, deadlineMs, signal: ctx.interrupt.signal })) && !ctx.interrupt.interrupted) {
+        live.run.notes.push(`after ${n} replicas the app did not answer within ${Math.round(drainedBelowMs(idleMs))} ms again within ${deadlineMs / 1000} s: the next count's first steps may carry its backlog`);
+      }
     }
     sampler.stop();
     if (ctx.interrupt.interrupted) live.run.status = 'interrupted';
