@@ -97,13 +97,13 @@ export async function runCapacityLeg(leg: Leg, ctx: LegContext, replicas: readon
     sampler.start();
     const probeUrl = `${leg.target.baseUrl()}${ctx.plan.profile.requests[0]?.path ?? '/'}`;
     const idleMs = await idleLatencyMs(probeUrl);
-    for (const n of replicas) {
+    for (const [i, n] of replicas.entries()) {
       if (ctx.interrupt.interrupted) break;
       const r = await probeReplicaCount(live, { n, scaler, ladder, sampler, health, previous: capacity.byReplicas.at(-1) ?? null });
       capacity.byReplicas.push(r);
       ctx.emit({ kind: 'capacity-done', target: leg.key, replicas: n, stoppedBy: r.stoppedBy, capacityAtSloRps: r.capacityAtSloRps });
       if (r.stoppedBy === 'failed') throw new HarnessError(r.error ?? `${leg.key}: ${n} replicas failed`, { code: 'internal' });
-      if (r.stoppedBy === 'interrupted') break;
+      if (r.stoppedBy === 'interrupted' || i === replicas.length - 1) break;
       const deadlineMs = 3 * ctx.plan.profile.timeoutMs;
       if (idleMs !== null && !(await waitDrained(probeUrl, { idleMs, inARow: n, deadlineMs, signal: ctx.interrupt.signal })) && !ctx.interrupt.interrupted) {
         live.run.notes.push(`after ${n} replicas the app did not answer within ${Math.round(drainedBelowMs(idleMs))} ms again within ${deadlineMs / 1000} s: the next count's first steps may carry its backlog`);
