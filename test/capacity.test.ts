@@ -77,14 +77,14 @@ test('capacity at SLO is R × N within ±10 % for N = 1, 2, 3 on the fixture app
   assert.equal(saved.record.targets[0]!.capacity?.byReplicas.length, 3, 'run.json on disk has it too');
   const csv = readFileSync(join(outcome.runDir, 'steps.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + all.length, 'steps.csv: a header and one row per step');
-  assert.match(csv[0]!, /^run_id,target,replicas,step,start_s,end_s,settle_s,offered_rps,achieved_rps,/);
+  assert.match(csv[0]!, /^run_id,target,kind,replicas,step,start_s,end_s,settle_s,offered_rps,achieved_rps,/);
   const timeline = readFileSync(join(outcome.runDir, 'timeline.csv'), 'utf8').trim().split('\n');
   const header = timeline[0]!.split(',');
   const at = (name: string): number => header.indexOf(name);
   assert.ok(at('capacity_replicas') > 0 && at('capacity_step') > 0, timeline[0]);
   const first = all[0]!;
   const row = timeline.slice(1).map((l) => l.split(',')).find((cells) => Number(cells[at('t_s')]) === first.startS)!;
-  assert.deepEqual([row[at('capacity_replicas')], row[at('capacity_step')]], ['1', '0']);
+  assert.deepEqual([row[at('capacity_replicas')], row[at('capacity_step')]], ['1', '1'], 'steps numbered from 1, as in the report');
   assert.ok(events.some((e) => e.kind === 'capacity-step'), 'each step is reported as it is judged');
 });
 

@@ -20,8 +20,9 @@ export const TIMELINE_COLUMNS = [
 ] as const;
 export type TimelineColumn = (typeof TIMELINE_COLUMNS)[number];
 /**
- * Only in a capacity run's timeline: the replica count and the ladder step (0-based, per
- * replica count) each second belongs to; empty between steps (scaling, settling, draining).
+ * Only in a capacity run's timeline: the replica count and the step (1-based per replica
+ * count, as the report and capacity-steps.csv number them) each second belongs to; empty
+ * between steps (scaling, settling, draining).
  */
 export const CAPACITY_TIMELINE_COLUMNS = ['capacity_replicas', 'capacity_step'] as const;
 export type CapacityTimelineColumn = (typeof CAPACITY_TIMELINE_COLUMNS)[number];
@@ -98,7 +99,7 @@ export function timelineRows(saved: TimelineSource): TimelineRow[] {
 
 function capacityMarks(c: NonNullable<RunRecord['targets'][number]['capacity']>, t: number): Record<CapacityTimelineColumn, string | number> {
   const at = stepAt(c, t);
-  return { capacity_replicas: at?.replicas ?? '', capacity_step: at?.step ?? '' };
+  return { capacity_replicas: at?.replicas ?? '', capacity_step: at === null ? '' : at.step + 1 };
 }
 
 /** The CSV of the rows; a capacity run's gets the step columns too. */

@@ -9,7 +9,7 @@ import { releaseLease, takeLease } from '../store/run-lease.ts';
 import { readRun, writeRunRecord } from '../store/run-store.ts';
 import { createTarget, type TargetOptions } from '../targets/registry.ts';
 import type { Interrupt } from './interrupt.ts';
-import { capacityStepRows, capacityStepsCsv } from '../measure/capacity-csv.ts';
+import { capacityStepRows, capacityStepsCsv } from '../measure/capacity-steps-csv.ts';
 import { checkReplicasFor, DEFAULT_REPLICAS, runCapacityLeg } from './capacity-probe.ts';
 import { legsOf, type Leg } from './legs.ts';
 import { prepareTargets, type TargetFactory } from './prepare-targets.ts';
@@ -86,7 +86,7 @@ export async function runScenario(o: RunOptions): Promise<RunOutcome> {
     finishRunRecord(record, { interruptedBy: o.interrupt.interrupted ? o.interrupt.reason : null, firstError, endedAt: new Date(time.epochMs()) });
     writeRunRecord(runDir, record);
     writeFileSync(join(runDir, 'timeline.csv'), timelineCsv(timelineRows(readRun(runDir))));
-    if (replicas) writeFileSync(join(runDir, 'steps.csv'), capacityStepsCsv(capacityStepRows(record)));
+    if (replicas) writeFileSync(join(runDir, 'steps.csv'), capacityStepsCsv(capacityStepRows([record])));
     o.onProgress({ kind: 'run-end', runDir, status: record.status });
     return { runDir, record, firstError };
   } finally {
