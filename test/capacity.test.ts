@@ -150,3 +150,26 @@ describe('the k6 driver probes the same capacity as the builtin one', { skip: sk
     });
   }
 });
+
+test('a target whose scaling fails fails with the platform\'s message; the other target goes on', async () => {
+  class NoScale extends FixtureTarget {
+    override capabilities(): ReturnType<FixtureTarget['capabilities']> {
+      const caps = super.capabilities();
+      return { ...caps, replicas: { max: 32, scale: async () => { throw new Error('service "api" cannot be scaled: no capacity left on node-1'); } } };
+    }
+  }
+  const outcome = await runScenario({
+    scenario: 'capacity', quick: true, timeScale: 0.1, targets: 'compose,local', driver: new BuiltinDriver('test'), model: 'open',
+    outRoot: mkdtempSync(join(tmpdir(), 'capbench-capacity-')), targetOptions: { env: {}, runIsAlive: () => false }, interrupt: new Interrupt(),
+    onProgress: () => {}, command: ['capbench', 'run', 'capacity'], skipWarmUp: true, replicas: [1],
+    createTarget: async (name) => (name === 'compose' ? new NoScale({ name, kind: 'compose' }) : new FixtureTarget({ name, config: { mix: [{ ms: 100, weight: 1 }], concurrency: 1 } })),
+  });
+  const [compose, local] = outcome.record.targets;
+  assert.equal(compose?.status, 'failed');
+  assert.match(compose?.error ?? '', /^compose: scaling to 1 replicas failed: service "api" cannot be scaled: no capacity left on node-1$/);
+  assert.equal(compose?.capacity?.byReplicas[0]?.stoppedBy, 'failed');
+  assert.equal(compose?.capacity?.byReplicas[0]?.error, compose?.error);
+  assert.match(outcome.firstError?.message ?? '', /no capacity left on node-1/);
+  assert.equal(local?.status, 'completed', local?.error);
+  assert.ok(local?.capacity?.byReplicas[0]?.steps.length, 'the other target was probed');
+});
