@@ -4,7 +4,7 @@
  * these tests fail saying so). The fixture app serves
  * each request in 50 ms, one at a time per replica, queueing the rest — R = 20 req/s per
  * replica, μ = R × N in closed form (src/testing/fixture-app/capacity-model.ts). The real
- * orchestrator and builtin driver probe N = 1, 2, 3 on one deployment, time-scaled (5 s
+ * orchestrator and builtin driver probe N = 1, 2, 3 on one deployment, time-scaled (4 s
  * steps, 1 s settling; ~2 minutes); the capacity at SLO must be within ±10 % of R × N.
  * Also: steps.csv and the timeline's step marks are written from the same steps.
  */
@@ -41,7 +41,7 @@ test('capacity at SLO is R × N within ±10 % for N = 1, 2, 3 on the fixture app
   const outcome = await runScenario({
     scenario: 'capacity',
     quick: true,
-    timeScale: 0.25,
+    timeScale: 0.2,
     targets: 'local',
     driver: new BuiltinDriver('test'),
     model: 'open',
@@ -49,7 +49,7 @@ test('capacity at SLO is R × N within ±10 % for N = 1, 2, 3 on the fixture app
     targetOptions: { env: {}, runIsAlive: () => false },
     interrupt: new Interrupt(),
     onProgress: (e) => events.push(e),
-    command: ['capbench', 'run', 'capacity', '--quick', '--time-scale', '0.25', '--replicas', '1,2,3'],
+    command: ['capbench', 'run', 'capacity', '--quick', '--time-scale', '0.2', '--replicas', '1,2,3'],
     skipWarmUp: true,
     replicas: [1, 2, 3],
     createTarget: async () => new FixtureTarget({ name: 'local', config: { mix, concurrency: 1 } }),
@@ -60,14 +60,14 @@ test('capacity at SLO is R × N within ±10 % for N = 1, 2, 3 on the fixture app
   assert.ok(c, 'run.json carries the capacity');
   const told = c.byReplicas.map(describeSteps).join('\n');
   assert.deepEqual(c.byReplicas.map((r) => r.replicas), [1, 2, 3], told);
-  assert.equal(c.stepS, 5);
+  assert.equal(c.stepS, 4);
   assert.equal(c.settleS, 1);
   for (const r of c.byReplicas) {
     const want: number = expectedCapacity({ replicas: r.replicas, concurrency: 1, mix, latencyFactor: 1 }, c.slo.p95Ms).capacityAtSloRps;
     assert.equal(want, 20 * r.replicas);
     assert.ok(r.capacityAtSloRps !== null && Math.abs(r.capacityAtSloRps - want) <= 0.1 * want, `N=${r.replicas}: want ${want} ± 10 %\n${told}`);
     assert.equal(r.stoppedBy, 'slo-broken-twice', told);
-    assert.ok(r.steps.every((s) => s.endS - s.startS === 5 && s.settleS === 1), told);
+    assert.ok(r.steps.every((s) => s.endS - s.startS === 4 && s.settleS === 1), told);
   }
   // the replica counts follow one another on one timeline, steps in order, never overlapping
   const all = c.byReplicas.flatMap((r) => r.steps);
