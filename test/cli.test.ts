@@ -88,7 +88,7 @@ describe('capbench CLI, in process', () => {
   it('unknown scenario and target list the valid names (exit 2)', async () => {
     const s = await cli(['run', 'spkie']);
     assert.equal(s.code, 2);
-    assert.match(s.err, /unknown scenario "spkie"; valid: spike, node-crash, rolling-update, all/);
+    assert.match(s.err, /unknown scenario "spkie"; valid: spike, node-crash, rolling-update, capacity, all/);
     const t = await cli(['run', 'spike', '--target', 'nomad']);
     assert.equal(t.code, 2);
     assert.match(t.err, /unknown target "nomad"; valid: .*local/);

@@ -49,6 +49,8 @@ const coverage: Record<string, Coverage> = {
   'npx capbench run spike --target local,compose --quick': { how: 'run by test', test: 'test/e2e/compose.test.ts' },
   'npx capbench run node-crash --target compose --quick --reboot-delay 60': { how: 'run by test', test: 'test/sigkill-cleanup.test.ts' },
   'npx capbench run rolling-update --target local-k8s --quick': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
+  // the probe itself (orchestrator, both drivers, steps.csv, timeline marks) on the fixture app of known capacity
+  'npx capbench run capacity --target local,compose --replicas 1,2,3 --quick': { how: 'run by test', test: 'test/capacity.test.ts' },
   'npx capbench cluster up local-k8s': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
   'npx capbench cluster down local-k8s': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
   'bash scripts/setup/k6.sh': { how: 'run by test', test: 'test/k6-setup.test.ts' },

@@ -11,12 +11,14 @@
  *   WARMUP      1 = run only the profile's warm-up (warmupVUs for warmupS, no thresholds)
  *   SLO_P95_MS, SLO_ERROR_RATE  the run's SLO (default the profile's): k6's thresholds; the
  *               harness passes the SLO it judges with, so both agree
+ *   FROM_STEP   capacity only: start the step ladder at step k (the harness starts a larger
+ *               replica count higher up); MODEL defaults to open there and closed is refused
  */
 import http from 'k6/http';
 import { sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { Options, Scenario } from 'k6/options';
-import { durationS, pickRequest, profiles, scaleTime, type LoadModel, type Profile, type ScenarioName, type Slo, type Variant } from '../lib/index.ts';
+import { capacityFromStep, durationS, pickRequest, profiles, scaleTime, type LoadModel, type Profile, type ScenarioName, type Slo, type Variant } from '../lib/index.ts';
 
 /** Counted once per response; tags carry the app's `X-App-Version` / `X-Served-By` (k6's JSON output has no headers). */
 export const versionMetricName = 'capbench_version';
@@ -68,12 +70,24 @@ export function selectSlo(scenario: ScenarioName, own: Slo): Slo {
   };
 }
 
-export function selectModel(scenario: ScenarioName): LoadModel {
-  const model = env('MODEL') ?? 'closed';
+export function selectModel(scenario: ScenarioName, openOnly = false): LoadModel {
+  const model = env('MODEL') ?? (openOnly ? 'open' : 'closed');
+  if (openOnly && model !== 'open') {
+    throw new Error(`${scenario}.ts: MODEL must be open for this scenario, an arrival-rate ladder (got ${JSON.stringify(model)})`);
+  }
   if (model !== 'closed' && model !== 'open') {
     throw new Error(`${scenario}.ts: MODEL must be closed or open (got ${JSON.stringify(model)})`);
   }
   return model;
+}
+
+/** The capacity ladder from FROM_STEP on (default 0 = the whole ladder). Throws (k6 exits 107) on bad values. */
+function selectFromStep(scenario: ScenarioName, p: Profile): Profile {
+  const text = env('FROM_STEP');
+  if (text === undefined) return p;
+  const k = Number(text);
+  if (!Number.isInteger(k) || k < 0) throw new Error(`${scenario}.ts: FROM_STEP must be a non-negative integer (got ${JSON.stringify(text)})`);
+  return capacityFromStep(p, k);
 }
 
 /** k6 options for a profile: the load shape, the SLO as thresholds, or only the warm-up. */
@@ -119,9 +133,9 @@ export function buildOptions(p: Profile, model: LoadModel, warmUp: boolean): Opt
 
 /** Everything an entry file exports, for one scenario. Runs in k6's init context. */
 export function k6Scenario(scenario: ScenarioName): K6Scenario {
-  const selected = selectProfile(scenario);
+  const selected = selectFromStep(scenario, selectProfile(scenario));
   const profile = { ...selected, slo: selectSlo(scenario, selected.slo) };
-  const model = selectModel(scenario);
+  const model = selectModel(scenario, selected.capacity !== undefined);
   const warmUp = env('WARMUP') === '1';
   const baseUrl = (env('BASE_URL') ?? '').replace(/\/+$/, '');
   if (baseUrl === '') {

@@ -4,7 +4,9 @@
  * Durations are seconds, latencies milliseconds.
  */
 
-export type ScenarioName = 'spike' | 'node-crash' | 'rolling-update';
+import { ladderStages, scaleLadder, type CapacityLadder } from './ladder.ts';
+
+export type ScenarioName = 'spike' | 'node-crash' | 'rolling-update' | 'capacity';
 export type Variant = 'full' | 'quick';
 /** closed = ramping virtual users (k6 ramping-vus); open = ramping arrival rate (k6 ramping-arrival-rate). */
 export type LoadModel = 'closed' | 'open';
@@ -72,6 +74,8 @@ export interface Profile {
   faults: FaultSchedule[];
   /** HPA tuning that goes with this profile (Kubernetes targets) */
   hpa: { scaleUpStabilizationS: number; scaleDownStabilizationS: number };
+  /** the capacity scenario only: the step ladder its rateStages are built from */
+  capacity?: CapacityLadder;
 }
 
 /** Total load duration in seconds (sum of stages). */
@@ -94,9 +98,18 @@ export function targetAt(start: number, stages: readonly Stage[], tS: number): n
   return from;
 }
 
-/** Scale every duration of a profile by `factor` (tests: a quick profile made quicker). */
+/**
+ * Scale every duration of a profile by `factor` (tests: a quick profile made quicker). A
+ * capacity ladder is rebuilt from its scaled step length, so every step keeps one length.
+ */
 export function scaleTime(p: Profile, factor: number): Profile {
   const s = (x: number): number => Math.max(1, Math.round(x * factor));
+  if (p.capacity) {
+    const capacity = scaleLadder(p.capacity, factor);
+    const rateStages = ladderStages(capacity);
+    const totalS = rateStages.reduce((sum, st) => sum + st.durationS, 0);
+    return { ...p, capacity, rateStages, stages: [{ durationS: totalS, target: p.stages[0]?.target ?? 1 }], warmupS: s(p.warmupS) };
+  }
   return {
     ...p,
     stages: p.stages.map((st) => ({ ...st, durationS: s(st.durationS) })),

@@ -11,6 +11,7 @@ import { Interrupt } from '../run/interrupt.ts';
 import { runScenario, type RunOutcome, type TargetFactory } from '../run/run.ts';
 import { ProgressPrinter } from './progress.ts';
 import { checkOutDir, checkRunFlags, type RunFlags } from './run-flags.ts';
+import { parseReplicas } from './replicas-flag.ts';
 import { installSignals } from './signals.ts';
 import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import { runIsAlive } from '../store/run-lease.ts';
@@ -72,6 +73,7 @@ export function buildProgram(io: Io): Command {
     .option('--slo <file>', 'the SLO: p95/error limits (time to recover, k6 thresholds, chart lines) and the verdict\'s gates (default clusters/slo/default.yaml)')
     .option('--fail-on-gates', 'exit 5 when a gate fails or the run is INVALID (its load generator could not keep the schedule)')
     .option('--no-warmup', 'skip the warm-up (not recommended)')
+    .option('--replicas <counts>', 'capacity scenario: replica counts to probe one after another, e.g. 1,2,3 (default 1,2,4)')
     .option('--k6-out <output>', 'k6 driver: an extra k6 output beside capbench\'s, as `k6 run --out` takes it (repeatable; K6_OUT works too)', (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (scenario: string, flags: RunFlags) => {
       // the one SLO: time to recover, k6 thresholds, charts and verdict all use it
@@ -82,7 +84,8 @@ export function buildProgram(io: Io): Command {
         const log = (l: string): void => io.out(l + '\n');
         const progress = new ProgressPrinter(log);
         const driver = io.driver ?? (await selectDriver(flags.driver, { harnessVersion: harnessVersion(), env: io.env, log, k6Outputs: flags.k6Out }));
-        const scenarios: ScenarioName[] = scenario === 'all' ? scenarioNames : [scenario as ScenarioName];
+        // `all` is the user-facing scenarios; the capacity probe is run by name
+        const scenarios: ScenarioName[] = scenario === 'all' ? scenarioNames.filter((s) => s !== 'capacity') : [scenario as ScenarioName];
         const outcomes: RunOutcome[] = [];
         for (const s of scenarios) {
           if (interrupt.interrupted) break;
@@ -110,6 +113,7 @@ export function buildProgram(io: Io): Command {
               ...(flags.warmup === false ? { skipWarmUp: true } : {}),
               ...(io.createTarget ? { createTarget: io.createTarget } : {}),
               ...(io.time ? { time: io.time } : {}),
+              ...(flags.replicas === undefined ? {} : { replicas: parseReplicas(flags.replicas) }),
             }),
           );
         }

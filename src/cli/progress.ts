@@ -1,5 +1,5 @@
 import { windowFigures } from '../measure/figures.ts';
-import type { LoadSecond, PlatformSecond } from '../model/index.ts';
+import type { CapacityStep, LoadSecond, PlatformSecond } from '../model/index.ts';
 import type { RunProgressEvent } from '../run/run.ts';
 
 /** Seconds of load between two progress lines. */
@@ -65,6 +65,12 @@ export class ProgressPrinter {
         return null;
       case 'fault':
         return `${e.target}: ${e.notice.summary}`;
+      case 'capacity-replicas':
+        return `${e.target}: ${e.replicas} replica(s) ready; steps from ${e.fromRps} req/s`;
+      case 'capacity-step':
+        return capacityStepLine(e.target, e.replicas, e.step);
+      case 'capacity-done':
+        return `${e.target}: ${e.replicas} replica(s): capacity at SLO ${e.capacityAtSloRps === null ? 'none' : `${e.capacityAtSloRps.toFixed(1)} req/s`} (stopped: ${e.stoppedBy})`;
       case 'leg-failed':
         return `${e.target}: failed: ${e.message}`;
       case 'teardown':
@@ -86,4 +92,11 @@ export class ProgressPrinter {
     l.lastPrintT = s.t;
     return line;
   }
+}
+
+/** One judged capacity step: offered → achieved, p95, errors, SLO, bound. */
+function capacityStepLine(target: string, replicas: number, s: CapacityStep): string {
+  const p95 = s.p95Ms === null ? '–' : `${Math.round(s.p95Ms)} ms`;
+  const bound = s.bound === 'app' ? '' : `, ${s.bound}-bound`;
+  return `${target}: ×${replicas} step ${s.index}: ${s.offeredRps} req/s offered → ${s.achievedRps.toFixed(1)} achieved, p95 ${p95}, errors ${(100 * s.errorRate).toFixed(1)} %${s.meetsSlo ? '' : ', SLO broken'}${bound}`;
 }

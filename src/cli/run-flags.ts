@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { scenarioNames } from '../../scenarios/lib/index.ts';
 import { HarnessError, unknownName } from '../model/index.ts';
 import { loadSloFile, type SloConfig } from '../scenario/slo-file.ts';
+import { parseReplicas } from './replicas-flag.ts';
 import { parseTargetList, targetNames, type TargetName } from '../targets/registry.ts';
 
 export interface RunFlags {
@@ -25,6 +26,8 @@ export interface RunFlags {
   failOnGates?: boolean;
   warmup: boolean;
   k6Out: string[];
+  /** scenario capacity only: replica counts to probe, `1,2,4` */
+  replicas?: string;
 }
 
 /**
@@ -78,6 +81,12 @@ export async function checkRunFlags(scenario: string, flags: RunFlags, cwd: stri
       code: 'usage',
       hint: 'drop --no-report, or judge the saved run later: capbench report reports/<run-id> --slo FILE --fail-on-gates',
     });
+  }
+  if (flags.replicas !== undefined) {
+    if (scenario !== 'capacity') {
+      throw new HarnessError(`--replicas: must go with the capacity scenario (got scenario ${scenario})`, { code: 'usage', hint: `capbench run capacity --replicas ${flags.replicas} …, or drop --replicas` });
+    }
+    parseReplicas(flags.replicas);
   }
   checkOutDir('--out', flags.out, cwd);
   // a broken SLO file fails now, not after the load

@@ -23,6 +23,12 @@ export interface LoadRunOptions {
    * given none records no start seconds.
    */
   onStartSecond?: (s: StartSecond) => void;
+  /**
+   * called once, with the start (ms on `clock`) of the first request recorded: where the
+   * load's schedule began. Optional. k6 begins its schedule after initialising its VUs, up
+   * to seconds after t=0 (its spawn); the capacity probe aligns its steps on this.
+   */
+  onFirstRequest?: (startMs: number) => void;
   /** directory for driver-specific raw output (k6 NDJSON, summary) */
   outDir: string;
   /** the generator-health sampler to tell about in-flight requests or the k6 pid (optional) */

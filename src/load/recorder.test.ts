@@ -20,6 +20,15 @@ describe('failureReason follows DESIGN.md (k6 http_req_failed)', () => {
 });
 
 describe('LoadRecorder', () => {
+  it('tells where the schedule began once: the start of the first request recorded (warm-up left out)', () => {
+    const firsts: number[] = [];
+    const r = new LoadRecorder(() => {}, { onFirstRequest: (ms) => firsts.push(ms) });
+    r.record({ atMs: -5, durationMs: 10, status: 200 });
+    r.record({ atMs: 2900, durationMs: 40, status: 200 });
+    r.record({ atMs: 3100, durationMs: 10, startMs: 3050, status: 200 });
+    assert.deepEqual(firsts, [2860]);
+  });
+
   it('buckets by completion second, drops warm-up, emits every second without holes', () => {
     const out: LoadSecond[] = [];
     const r = new LoadRecorder((s) => out.push(s));

@@ -51,13 +51,16 @@ export interface LoadRecorderOptions {
    * + the lateness after it ends. `timeoutMs` is the load's request timeout.
    */
   starts?: { timeoutMs: number; emit: (s: StartSecond) => void };
+  /** called once, with the start (ms since load start) of the first request recorded */
+  onFirstRequest?: (startMs: number) => void;
 }
 
 /** Recorder options for a driver's run: start seconds when the run asks for them, with the plan's timeout. */
-export function recorderOptionsFor(o: Pick<LoadRunOptions, 'plan' | 'onStartSecond'>, latenessS?: number): LoadRecorderOptions {
+export function recorderOptionsFor(o: Pick<LoadRunOptions, 'plan' | 'onStartSecond' | 'onFirstRequest'>, latenessS?: number): LoadRecorderOptions {
   const emit = o.onStartSecond;
   return {
     ...(latenessS === undefined ? {} : { latenessS }),
+    ...(o.onFirstRequest ? { onFirstRequest: o.onFirstRequest } : {}),
     ...(emit ? { starts: { timeoutMs: o.plan.profile.timeoutMs, emit } } : {}),
   };
 }
@@ -81,9 +84,11 @@ export class LoadRecorder {
 
   private readonly latenessS: number;
   private readonly starts: StartRecorder | null;
+  private onFirstRequest: ((startMs: number) => void) | null;
 
   constructor(private readonly emit: (s: LoadSecond) => void, opts: LoadRecorderOptions = {}) {
     this.latenessS = opts.latenessS ?? 3;
+    this.onFirstRequest = opts.onFirstRequest ?? null;
     this.starts = opts.starts ? new StartRecorder(opts.starts.emit, opts.starts.timeoutMs, this.latenessS) : null;
   }
 
@@ -104,7 +109,13 @@ export class LoadRecorder {
   record(o: RequestOutcome): void {
     if (o.atMs < 0) return;
     const reason = failureReason(o);
-    this.starts?.record(o.startMs ?? o.atMs - o.durationMs, o.atMs, o.durationMs, reason);
+    const startMs = o.startMs ?? o.atMs - o.durationMs;
+    if (this.onFirstRequest) {
+      const first = this.onFirstRequest;
+      this.onFirstRequest = null;
+      first(startMs);
+    }
+    this.starts?.record(startMs, o.atMs, o.durationMs, reason);
     const t = Math.floor(o.atMs / 1000);
     if (t <= this.emittedUpTo) {
       this.lateOutcomes++;

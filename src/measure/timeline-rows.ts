@@ -4,6 +4,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { LoadSecond, PlatformSecond, RunRecord } from '../model/index.ts';
+import { stepAt } from './capacity.ts';
 import { decodeHistogram, percentileMs } from './histogram.ts';
 
 /** What the timeline needs of a saved run: the record and each target's series. */
@@ -18,8 +19,15 @@ export const TIMELINE_COLUMNS = [
   'cpu_cores', 'nodes_ready', 'gap',
 ] as const;
 export type TimelineColumn = (typeof TIMELINE_COLUMNS)[number];
+/**
+ * Only in a capacity run's timeline: the replica count and the step (1-based per replica
+ * count, as the report and capacity-steps.csv number them) each second belongs to; empty
+ * between steps (scaling, settling, draining).
+ */
+export const CAPACITY_TIMELINE_COLUMNS = ['capacity_replicas', 'capacity_step'] as const;
+export type CapacityTimelineColumn = (typeof CAPACITY_TIMELINE_COLUMNS)[number];
 /** One second of one target. Empty string = not known in that second. */
-export type TimelineRow = Record<TimelineColumn, string | number>;
+export type TimelineRow = Record<TimelineColumn, string | number> & Partial<Record<CapacityTimelineColumn, string | number>>;
 
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
@@ -82,12 +90,20 @@ export function timelineRows(saved: TimelineSource): TimelineRow[] {
         cpu_cores: opt(p?.cpuCores, 3),
         nodes_ready: opt(p?.nodesReady),
         gap: p === undefined ? '' : p.gap ? 1 : 0,
+        ...(t.capacity === undefined ? {} : capacityMarks(t.capacity, sec)),
       });
     }
   }
   return rows;
 }
 
+function capacityMarks(c: NonNullable<RunRecord['targets'][number]['capacity']>, t: number): Record<CapacityTimelineColumn, string | number> {
+  const at = stepAt(c, t);
+  return { capacity_replicas: at?.replicas ?? '', capacity_step: at === null ? '' : at.step + 1 };
+}
+
+/** The CSV of the rows; a capacity run's gets the step columns too. */
 export function timelineCsv(rows: TimelineRow[]): string {
-  return stringify(rows, { header: true, columns: [...TIMELINE_COLUMNS] });
+  const capacity = rows.some((r) => r.capacity_replicas !== undefined);
+  return stringify(rows, { header: true, columns: capacity ? [...TIMELINE_COLUMNS, ...CAPACITY_TIMELINE_COLUMNS] : [...TIMELINE_COLUMNS] });
 }

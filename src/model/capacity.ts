@@ -65,9 +65,11 @@ export interface ReplicaCapacity {
   steps: CapacityStep[];
   stoppedBy: ProbeStop;
   /**
-   * highest achieved throughput meeting the SLO, req/s, interpolated linearly (in achieved
-   * rate against p95 and error rate) between the last passing and the first failing
-   * app-bound step; null when no app-bound step met the SLO
+   * highest throughput meeting the SLO, req/s: the offered rate where p95 or the error rate
+   * crosses the SLO, interpolated linearly between the last passing and the first failing
+   * app-bound step, taken as the throughput carried there (never above the failing step's
+   * achieved rate, never below the best passing step's; src/measure/capacity.ts); null when
+   * no app-bound step met the SLO
    */
   capacityAtSloRps: number | null;
   /** true when the first failing step was generator- or host-bound: the figure is a floor */

@@ -1,7 +1,7 @@
 import type { LoadModel, Variant } from '../../scenarios/lib/index.ts';
 import type { FaultNotice } from '../faults/index.ts';
 import type { DriverName } from '../load/driver.ts';
-import type { LoadSecond, PlatformSecond, RunStatus, TargetRunStatus } from '../model/index.ts';
+import type { CapacityStep, LoadSecond, PlatformSecond, ProbeStop, RunStatus, TargetRunStatus } from '../model/index.ts';
 
 /**
  * What a run reports while it goes, to one listener (the CLI prints it with
@@ -25,6 +25,12 @@ export type RunProgressEvent =
   /** every platform second the sampler saw (t ≥ 0, once per second) */
   | { kind: 'platform-second'; target: string; second: PlatformSecond }
   | { kind: 'fault'; target: string; notice: FaultNotice }
+  /** capacity probe: a replica count starts its ladder at `fromRps` (scaled and settled) */
+  | { kind: 'capacity-replicas'; target: string; replicas: number; fromRps: number }
+  /** capacity probe: a step is over and judged */
+  | { kind: 'capacity-step'; target: string; replicas: number; step: CapacityStep }
+  /** capacity probe: a replica count is done */
+  | { kind: 'capacity-done'; target: string; replicas: number; stoppedBy: ProbeStop; capacityAtSloRps: number | null }
   | { kind: 'leg-failed'; target: string; message: string }
   | { kind: 'teardown'; target: string; fast: boolean }
   | { kind: 'teardown-step-failed'; target: string; step: string; message: string }

@@ -32,8 +32,8 @@ export interface LegResult {
   error: Error | null;
 }
 
-/** One leg while it runs. */
-interface Live {
+/** One leg while it runs (the capacity probe runs its legs with the same parts). */
+export interface Live {
   leg: Leg;
   ctx: LegContext;
   run: TargetRun;
@@ -50,16 +50,7 @@ interface Live {
  * throws: a failure is in the result, the series are on disk as they arrived.
  */
 export async function runLeg(leg: Leg, ctx: LegContext): Promise<LegResult> {
-  const clock = new Clock(ctx.time);
-  const live: Live = {
-    leg,
-    ctx,
-    run: { name: leg.key, kind: leg.target.kind, status: 'completed', description: {}, versions: {}, faults: [], notes: [] },
-    clock,
-    series: new LegSeries(new SeriesWriter(ctx.runDir, leg.key), clock),
-    stack: new TeardownStack(),
-    faults: null,
-  };
+  const live = newLive(leg, ctx);
   let error: Error | null = null;
   try {
     await bringUp(live);
@@ -78,8 +69,22 @@ export async function runLeg(leg: Leg, ctx: LegContext): Promise<LegResult> {
   return { run, error };
 }
 
+/** A leg about to start: its clock, its series on disk, an empty teardown stack. */
+export function newLive(leg: Leg, ctx: LegContext): Live {
+  const clock = new Clock(ctx.time);
+  return {
+    leg,
+    ctx,
+    run: { name: leg.key, kind: leg.target.kind, status: 'completed', description: {}, versions: {}, faults: [], notes: [] },
+    clock,
+    series: new LegSeries(new SeriesWriter(ctx.runDir, leg.key), clock),
+    stack: new TeardownStack(),
+    faults: null,
+  };
+}
+
 /** Deploy (teardown pushed first), describe, start the sampler, prepare the fault schedule. */
-async function bringUp(live: Live): Promise<void> {
+export async function bringUp(live: Live): Promise<void> {
   const { leg, ctx, run, stack, series, clock } = live;
   const { target, key } = leg;
   stack.push(`${key} teardown`, async (fast) => {
@@ -117,7 +122,7 @@ async function bringUp(live: Live): Promise<void> {
   });
 }
 
-async function warmUp({ leg, ctx }: Live): Promise<void> {
+export async function warmUp({ leg, ctx }: Live): Promise<void> {
   const profile = ctx.plan.profile;
   if (!ctx.skipWarmUp && profile.warmupS > 0 && !ctx.interrupt.interrupted) {
     ctx.emit({ kind: 'warm-up', target: leg.key, durationS: profile.warmupS, vus: profile.warmupVUs });
@@ -161,7 +166,7 @@ async function loadWithFaults(live: Live): Promise<void> {
 }
 
 /** Classify what stopped the leg: Ctrl-C is not a failure. Returns the error when it failed. */
-function failed({ leg, ctx, run }: Live, e: unknown): Error | null {
+export function failed({ leg, ctx, run }: Live, e: unknown): Error | null {
   if (ctx.interrupt.interrupted) {
     run.status = 'interrupted';
     return null;
@@ -174,7 +179,7 @@ function failed({ leg, ctx, run }: Live, e: unknown): Error | null {
 }
 
 /** Stop the faults (in-flight injections finish, so their recovery is on the stack), then unwind. */
-async function tearDown({ leg, ctx, run, stack, series, faults }: Live): Promise<void> {
+export async function tearDown({ leg, ctx, run, stack, series, faults }: Live): Promise<void> {
   await faults?.stop();
   const errors = await stack.unwind(
     () => ctx.interrupt.fast,

@@ -9,6 +9,8 @@ import { releaseLease, takeLease } from '../store/run-lease.ts';
 import { readRun, writeRunRecord } from '../store/run-store.ts';
 import { createTarget, type TargetOptions } from '../targets/registry.ts';
 import type { Interrupt } from './interrupt.ts';
+import { capacityStepRows, capacityStepsCsv } from '../measure/capacity-steps-csv.ts';
+import { checkReplicasFor, DEFAULT_REPLICAS, runCapacityLeg } from './capacity-probe.ts';
 import { legsOf, type Leg } from './legs.ts';
 import { prepareTargets, type TargetFactory } from './prepare-targets.ts';
 import type { RunListener } from './progress-events.ts';
@@ -47,6 +49,8 @@ export interface RunOptions {
   createTarget?: TargetFactory;
   /** time source of every leg's clock (default real time; tests pass src/testing/fake-clock.ts) */
   time?: TimeSource;
+  /** scenario capacity: the replica counts to probe, in order (default 1,2,4) */
+  replicas?: readonly number[];
 }
 
 export interface RunOutcome {
@@ -62,9 +66,12 @@ export interface RunOutcome {
  * so a run interrupted at any point is still on disk and reportable.
  */
 export async function runScenario(o: RunOptions): Promise<RunOutcome> {
-  const plan = loadPlan(o.scenario, { quick: o.quick, model: o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }), ...(o.slo === undefined ? {} : { slo: o.slo }) });
+  const capacity = o.scenario === 'capacity';
+  const plan = loadPlan(o.scenario, { quick: o.quick, model: capacity ? 'open' : o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }), ...(o.slo === undefined ? {} : { slo: o.slo }) });
   const { targets, skipped } = await prepareTargets(o.targets, plan.profile.faults, { create: o.createTarget ?? createTarget, targetOptions: o.targetOptions, emit: o.onProgress });
   const time = o.time ?? realTime;
+  const replicas = capacity ? o.replicas ?? DEFAULT_REPLICAS : null;
+  if (replicas) checkReplicasFor(targets, replicas);
 
   const runId = newRunId(plan.scenario, new Date(time.epochMs()));
   const runDir = resolve(o.outRoot, runId);
@@ -75,10 +82,11 @@ export async function runScenario(o: RunOptions): Promise<RunOutcome> {
     writeRunRecord(runDir, record);
     o.onProgress({ kind: 'run-start', runId, runDir, scenario: plan.scenario, variant: plan.variant, timeScale: plan.timeScale, loadS: durationS(plan.profile), driver: o.driver.name, model: plan.model });
     const ctx: LegContext = { plan, runId, runDir, driver: o.driver, interrupt: o.interrupt, emit: o.onProgress, time, skipWarmUp: o.skipWarmUp === true };
-    const firstError = await runLegs(legsOf(targets), ctx, record);
+    const firstError = await runLegs(legsOf(targets), ctx, record, replicas);
     finishRunRecord(record, { interruptedBy: o.interrupt.interrupted ? o.interrupt.reason : null, firstError, endedAt: new Date(time.epochMs()) });
     writeRunRecord(runDir, record);
     writeFileSync(join(runDir, 'timeline.csv'), timelineCsv(timelineRows(readRun(runDir))));
+    if (replicas) writeFileSync(join(runDir, 'steps.csv'), capacityStepsCsv(capacityStepRows([record])));
     o.onProgress({ kind: 'run-end', runDir, status: record.status });
     return { runDir, record, firstError };
   } finally {
@@ -87,12 +95,12 @@ export async function runScenario(o: RunOptions): Promise<RunOutcome> {
 }
 
 /** Legs in order until one is interrupted; run.json rewritten after each. Returns the first failure. */
-async function runLegs(legs: readonly Leg[], ctx: LegContext, record: RunRecord): Promise<Error | null> {
+async function runLegs(legs: readonly Leg[], ctx: LegContext, record: RunRecord, replicas: readonly number[] | null): Promise<Error | null> {
   let firstError: Error | null = null;
   for (const [index, leg] of legs.entries()) {
     if (ctx.interrupt.interrupted) break;
     ctx.emit({ kind: 'leg-start', target: leg.key, repetition: leg.repetition, index, count: legs.length });
-    const { run, error } = await runLeg(leg, ctx);
+    const { run, error } = replicas ? await runCapacityLeg(leg, ctx, replicas) : await runLeg(leg, ctx);
     record.targets.push(run);
     firstError ??= error;
     writeRunRecord(ctx.runDir, record);

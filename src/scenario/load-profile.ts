@@ -26,6 +26,11 @@ export interface LoadPlan {
   slo: Slo;
   /** the profile as it runs: scaled, SLO applied, validated */
   profile: Profile;
+  /**
+   * capacity scenario: the ladder step the profile starts at (`capacityFromStep` already
+   * applied to `profile`; k6 rebuilds it with `-e FROM_STEP`). Absent = the whole ladder.
+   */
+  fromStep?: number;
 }
 
 /** Seconds of load a profile runs in `model` (open: its arrival-rate stages), which every figure covers. */

@@ -38,7 +38,7 @@ const bad: Array<{ name: string; file: string; body: string | null; key: RegExp 
   { name: 'empty file', file: 'empty.yaml', body: '', key: /empty\.yaml: \(top level\) must be an object \(got null\)/ },
   { name: 'missing scenarios', file: 'noscen.yaml', body: 'regressionMargin: 0.1\n', key: /noscen\.yaml: scenarios must be an object keyed by scenario .* \(got nothing\)/ },
   { name: 'unknown top-level key', file: 'topkey.yaml', body: 'scenarios: {}\nmargin: 1\n', key: /topkey\.yaml: margin must be one of the known keys .* \(got unknown key "margin"\)/ },
-  { name: 'unknown scenario', file: 'scen.yaml', body: 'scenarios:\n  spiky:\n    gates: {}\n', key: /scen\.yaml: scenarios\.spiky must be a known scenario, one of spike, node-crash, rolling-update \(got "spiky"\)/ },
+  { name: 'unknown scenario', file: 'scen.yaml', body: 'scenarios:\n  spiky:\n    gates: {}\n', key: /scen\.yaml: scenarios\.spiky must be a known scenario, one of spike, node-crash, rolling-update, capacity \(got "spiky"\)/ },
   { name: 'missing gates', file: 'nogates.yaml', body: 'scenarios:\n  spike:\n    windows: [spike]\n', key: /nogates\.yaml: scenarios\.spike\.gates must be an object of gate limits .* \(got nothing\)/ },
   { name: 'unknown gate key', file: 'gatekey.yaml', body: 'scenarios:\n  spike:\n    gates: { p99Ms: 5 }\n', key: /gatekey\.yaml: scenarios\.spike\.gates\.p99Ms must be one of the known keys p95Ms, errorRate/ },
   { name: 'gate of wrong type', file: 'type.yaml', body: 'scenarios:\n  spike:\n    gates: { p95Ms: "1s" }\n', key: /type\.yaml: scenarios\.spike\.gates\.p95Ms must be a number ≥ 0 \(got string "1s"\)/ },
