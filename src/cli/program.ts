@@ -10,7 +10,7 @@ import { harnessVersion } from '../run/machine.ts';
 import { Interrupt } from '../run/interrupt.ts';
 import { runScenario, type RunOutcome, type TargetFactory } from '../run/run.ts';
 import { ProgressPrinter } from './progress.ts';
-import { checkOutDir, checkRunFlags, type RunFlags } from './run-flags.ts';
+import { MAX_REPEAT, checkOutDir, checkRunFlags, type RunFlags } from './run-flags.ts';
 import { installSignals } from './signals.ts';
 import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import { runIsAlive } from '../store/run-lease.ts';
@@ -60,6 +60,7 @@ export function buildProgram(io: Io): Command {
     .option('-t, --target <names>', `comma-separated targets (${targetNames.join(', ')}) or auto = every usable one`, 'auto')
     .option('--quick', 'the ~3-minute profile instead of the ~30-minute one')
     .option('--time-scale <factor>', 'scale every duration of the profile (tests: 0.1 makes a quick run ~20 s)', number('--time-scale', 0.01, 10, 'e.g. --time-scale 0.1 for a smoke run; omit it for the profile as written'))
+    .option('--repeat <n>', 'run every target n times, interleaved (A B B A …); figures become median [interval] (n) — 5 for a go/no-go', number('--repeat', 1, MAX_REPEAT, `e.g. --repeat 5 for a go/no-go (at most ${MAX_REPEAT})`, { integer: true }), 1)
     .addOption(new Option('--driver <name>', 'load driver: k6 when found (auto), k6, or builtin').choices([...driverChoices]).default('auto'))
     .addOption(new Option('--model <model>', 'closed = ramping VUs; open = ramping arrival rate (no coordinated omission)').choices(['closed', 'open']).default('closed'))
     .option('-o, --out <dir>', 'where run directories go', 'reports')
@@ -92,6 +93,7 @@ export function buildProgram(io: Io): Command {
               slo: sloFor(sloConfig, s),
               quick: flags.quick === true,
               ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }),
+              repeat: flags.repeat,
               targets: flags.target,
               driver,
               model: flags.model,
