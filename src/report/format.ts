@@ -6,6 +6,8 @@
  * Rule: three significant digits, no trailing zeros, no exponent, no digit grouping; whole
  * numbers from 100 up. Durations under a second in ms, from a second up in s.
  */
+import { summarise, summaryText } from '../measure/repeated-figures.ts';
+import type { TargetFigures } from '../model/index.ts';
 import { GATE_INFO, type GateKey } from '../scenario/slo-file.ts';
 
 /** Shown where a figure has no value at all (nothing measured). */
@@ -64,6 +66,23 @@ export function gateValue(gate: GateKey, v: number | null | undefined, none = 'n
     case 'requests':
       return `${count(v)} requests`;
   }
+}
+
+/**
+ * One figure of a target as the report shows it: the value of a single run, or over
+ * repetitions `median [lower, upper] (n = …, coverage)` — the order-statistic interval of the
+ * median with its achieved coverage (src/measure/repeated-figures.ts).
+ */
+export function figure(t: { figures: TargetFigures | null; figuresByRepetition: readonly TargetFigures[] }, pick: (f: TargetFigures) => number | null, fmt: (v: number | null) => string): string {
+  if (t.figuresByRepetition.length <= 1) return fmt(t.figures === null ? null : pick(t.figures));
+  return summaryText(summarise(t.figuresByRepetition.map(pick)), fmt);
+}
+
+/** What the figures of a run are, in one line: `single run, no interval` or `median [interval] (n) over 5 repetitions …`. */
+export function figuresBasis(repetitions: number): string {
+  return repetitions <= 1
+    ? 'single run, no interval'
+    : `each figure: median [interval] (n) over ${repetitions} repetitions — the order-statistic interval of the median with the coverage it achieves (5 runs: 93.75 %, 6 or more: ≥ 95 %)`;
 }
 
 /** A time on the run clock (t = 0 at load start), in s; events the sampler saw before load start read "before load". */
