@@ -95,7 +95,13 @@ export function medianFigures(reps: readonly TargetFigures[]): TargetFigures {
 
 /** `1.2 [1.1, 1.4] (n = 5, 93.75 %)` with the caller's formatter; one value: that value only. */
 export function summaryText(s: FigureSummary, fmt: (v: number | null) => string): string {
+  const spread = intervalText(s, fmt);
+  return spread === '' ? fmt(s.median) : `${fmt(s.median)} ${spread}`;
+}
+
+/** The part after the median: `[1.1, 1.4] (n = 5, 93.75 %)`; '' for one value. */
+export function intervalText(s: FigureSummary, fmt: (v: number | null) => string): string {
   const without = s.missing > 0 ? `, ${s.missing} without` : '';
-  if (s.method === 'single-run' || s.lower === null || s.upper === null) return s.n + s.missing <= 1 ? fmt(s.median) : `${fmt(s.median)} (n = ${s.n}${without})`;
-  return `${fmt(s.median)} [${fmt(s.lower)}, ${fmt(s.upper)}] (n = ${s.n}, ${pct(s.coverage!)}${without})`;
+  if (s.method === 'single-run' || s.lower === null || s.upper === null) return s.n + s.missing <= 1 ? '' : `(n = ${s.n}${without})`;
+  return `[${fmt(s.lower)}, ${fmt(s.upper)}] (n = ${s.n}, ${pct(s.coverage!)}${without})`;
 }

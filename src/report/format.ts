@@ -7,6 +7,7 @@
  * numbers from 100 up. Durations under a second in ms, from a second up in s.
  */
 import { summarise, summaryText } from '../measure/repeated-figures.ts';
+import { medianInterval, pct as coverageText } from '../measure/stats/median-interval.ts';
 import type { TargetFigures } from '../model/index.ts';
 import { GATE_INFO, type GateKey } from '../scenario/slo-file.ts';
 
@@ -73,16 +74,19 @@ export function gateValue(gate: GateKey, v: number | null | undefined, none = 'n
  * repetitions `median [lower, upper] (n = …, coverage)` — the order-statistic interval of the
  * median with its achieved coverage (src/measure/repeated-figures.ts).
  */
-export function figure(t: { figures: TargetFigures | null; figuresByRepetition: readonly TargetFigures[] }, pick: (f: TargetFigures) => number | null, fmt: (v: number | null) => string): string {
+export function figure(t: { figures: TargetFigures | null; figuresByRepetition: readonly TargetFigures[] }, pick: (f: TargetFigures) => number | null, fmt: (v: number | null) => string, o: { compactFor?: number } = {}): string {
   if (t.figuresByRepetition.length <= 1) return fmt(t.figures === null ? null : pick(t.figures));
-  return summaryText(summarise(t.figuresByRepetition.map(pick)), fmt);
+  const s = summarise(t.figuresByRepetition.map(pick));
+  // in a table under a line that states n and the coverage (figuresBasis): `587 ms [495 ms, 678 ms]`, n only where it differs
+  if (o.compactFor !== undefined && s.lower !== null && s.upper !== null && s.n === o.compactFor && s.missing === 0) return `${fmt(s.median)} [${fmt(s.lower)}, ${fmt(s.upper)}]`;
+  return summaryText(s, fmt);
 }
 
 /** What the figures of a run are, in one line: `single run, no interval` or `median [interval] (n) over 5 repetitions …`. */
 export function figuresBasis(repetitions: number): string {
   return repetitions <= 1
     ? 'single run, no interval'
-    : `each figure: median [interval] (n) over ${repetitions} repetitions — the order-statistic interval of the median with the coverage it achieves (5 runs: 93.75 %, 6 or more: ≥ 95 %)`;
+    : `each figure: median [interval] over ${repetitions} repetitions (n = ${repetitions} unless said) — the order-statistic interval of the median, covering it with ${coverageText(medianInterval(Array.from({ length: repetitions }, (_, i) => i)).interval!.coverage)} probability`;
 }
 
 /** A time on the run clock (t = 0 at load start), in s; events the sampler saw before load start read "before load". */

@@ -12,7 +12,7 @@ import { profiles, scenarioNames, type ScenarioName } from '../../../scenarios/l
 import { HarnessError, type TargetFigures, type TargetRun, type WindowFigures } from '../../model/index.ts';
 import { isScenarioName } from '../../scenario/load-profile.ts';
 import { ms, pct, rps, sec } from '../format.ts';
-import { summarise, summaryText } from '../../measure/repeated-figures.ts';
+import { intervalText, summarise, summaryText } from '../../measure/repeated-figures.ts';
 import { repetitionFigures, type ReportRun } from '../runs.ts';
 
 export const SEED_CLAIMS_FILE = fileURLToPath(new URL('./seeds.yaml', import.meta.url));
@@ -24,16 +24,19 @@ export const PLATFORM_LABEL: Record<Platform, string> = { kubernetes: 'Kubernete
 interface ClaimFigure {
   /** the measured value, formatted; null = this target has no such figure */
   value(f: TargetFigures, w: WindowFigures): string | null;
-  /** the claim's one number (what an interval is given for over repetitions), with its formatter */
-  main: { label: string; pick(f: TargetFigures, w: WindowFigures): number | null; fmt(v: number | null): string };
+  /**
+   * the claim's one number (what an interval is given for over repetitions) and its formatter;
+   * `label` names it when the value says more than that number (scale-up, downtime)
+   */
+  main: { label?: string; pick(f: TargetFigures, w: WindowFigures): number | null; fmt(v: number | null): string };
 }
 
 /** The figures a claim may name (`measure.figure`); `w` is the claim's window, else the whole run. */
 export const CLAIM_FIGURES = {
-  'avg-latency': { value: (_f, w) => (w.avgMs === null ? null : ms(w.avgMs)), main: { label: 'average', pick: (_f, w) => w.avgMs, fmt: ms } },
-  'p95-latency': { value: (_f, w) => (w.p95Ms === null ? null : ms(w.p95Ms)), main: { label: 'p95', pick: (_f, w) => w.p95Ms, fmt: ms } },
-  'error-rate': { value: (_f, w) => (w.requests === 0 ? null : pct(w.errorRate)), main: { label: 'error rate', pick: (_f, w) => (w.requests === 0 ? null : w.errorRate), fmt: pct } },
-  throughput: { value: (_f, w) => (w.requests === 0 ? null : rps(w.throughputRps)), main: { label: 'throughput', pick: (_f, w) => (w.requests === 0 ? null : w.throughputRps), fmt: rps } },
+  'avg-latency': { value: (_f, w) => (w.avgMs === null ? null : ms(w.avgMs)), main: { pick: (_f, w) => w.avgMs, fmt: ms } },
+  'p95-latency': { value: (_f, w) => (w.p95Ms === null ? null : ms(w.p95Ms)), main: { pick: (_f, w) => w.p95Ms, fmt: ms } },
+  'error-rate': { value: (_f, w) => (w.requests === 0 ? null : pct(w.errorRate)), main: { pick: (_f, w) => (w.requests === 0 ? null : w.errorRate), fmt: pct } },
+  throughput: { value: (_f, w) => (w.requests === 0 ? null : rps(w.throughputRps)), main: { pick: (_f, w) => (w.requests === 0 ? null : w.throughputRps), fmt: rps } },
   'scale-up': {
     value: (f) =>
       f.minReadyReplicas === null || f.peakReadyReplicas === null
@@ -138,7 +141,8 @@ export function claims(config: ClaimsConfig, runs: readonly ReportRun[]): Claim[
           continue;
         }
         const s = summarise(reps.map((f) => { const rw = windowOf(f); return rw ? fig.main.pick(f, rw) : null; }));
-        measured.push({ runId: r.saved.record.runId, target: t.run.name, value, interval: `${fig.main.label} ${summaryText(s, fig.main.fmt)}` });
+        const interval = fig.main.label === undefined ? intervalText(s, fig.main.fmt) : `${fig.main.label} ${summaryText(s, fig.main.fmt)}`;
+        measured.push({ runId: r.saved.record.runId, target: t.run.name, value, interval });
       }
     }
     const claim: Claim = { topic: c.topic, scenario: c.scenario, platform: c.platform, claimed: c.claimed, measured };

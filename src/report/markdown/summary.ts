@@ -35,16 +35,17 @@ const top: MdSection = (d) => {
 const table: MdSection = (d) => {
   const rows = d.runs.filter((r) => !isCapacityRun(r)).flatMap((r) =>
     r.targets.map((t) => {
+      const c = { compactFor: r.repeat };
       const tv = d.verdict.targets.find((x) => x.runId === r.runId && x.target === t.name);
       const f = t.figures;
       // the worst window of each repetition, then median [interval] (n) over them
       const windowsOf = (x: TargetFigures): WindowFigures[] => (x.windows.length ? x.windows : [x.overall]);
-      const p95 = figure(t, (x) => windowsOf(x).reduce<number | null>((a, w) => (w.p95Ms !== null && (a === null || w.p95Ms > a) ? w.p95Ms : a), null), ms);
-      const err = figure(t, (x) => windowsOf(x).reduce<number | null>((a, w) => (a === null || w.errorRate > a ? w.errorRate : a), null), pct);
+      const p95 = figure(t, (x) => windowsOf(x).reduce<number | null>((a, w) => (w.p95Ms !== null && (a === null || w.p95Ms > a) ? w.p95Ms : a), null), ms, c);
+      const err = figure(t, (x) => windowsOf(x).reduce<number | null>((a, w) => (a === null || w.errorRate > a ? w.errorRate : a), null), pct, c);
       const judged = tv ? (tv.result === 'pass' ? 'pass' : tv.result === 'fail' ? `**fail** (${tv.failed.length})` : tv.result === 'inconclusive' ? '**inconclusive**' : 'no data') : '–';
       const res = t.generator.status === 'invalid' ? `**INVALID** (generator-bound ${pct(t.generator.generatorBoundShare)}) · ${judged}` : judged;
       const status = r.status === 'completed' && t.status === 'completed' ? 'completed' : `**${r.status !== 'completed' ? r.status : t.status}**${t.error ? `: ${cell(t.error)}` : ''}`;
-      return `| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${f ? p95 : '–'} | ${f ? err : '–'} | ${f ? figure(t, (x) => x.downtimeS, sec) : '–'} | ${f ? figure(t, (x) => x.overall.throughputRps, rps) : '–'} |`;
+      return `| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${f ? p95 : '–'} | ${f ? err : '–'} | ${f ? figure(t, (x) => x.downtimeS, sec, c) : '–'} | ${f ? figure(t, (x) => x.overall.throughputRps, rps, c) : '–'} |`;
     }),
   );
   if (rows.length === 0) return [];

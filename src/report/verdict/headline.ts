@@ -39,7 +39,7 @@ export const VERDICT_LOOK: Record<VerdictKind, VerdictLook> = {
     badge: 'INCONCLUSIVE',
     cls: 'inconclusive',
     icon: '❔',
-    headline: (v) => `No gate failed on Kubernetes, but ${plural(v.inconclusiveGates.length, 'gate')} cannot be decided from these repetitions: the interval contains the limit. ${v.nextStep ?? ''}`.trim(),
+    headline: (v) => `No gate failed on Kubernetes, but ${plural(v.inconclusiveGates.length, 'gate')} cannot be decided from these repetitions: the interval contains the limit.${v.nextStep ? ` Next: ${v.nextStep}.` : ''}`,
     decidingCaption: 'undecided, nearest over their limits',
   },
   INVALID: {

@@ -41,6 +41,6 @@ export const verdictSection: HtmlSection = {
       : `<p class="unavailable"><span class="muted">not available here:</span> ${v.unavailable.map((u) => `${esc(u.target)} <span class="muted">(${esc(u.reason)})</span>`).join(' · ')}</p>`;
     return `<section class="verdict ${look.cls}" id="verdict"><div class="badge">${esc(look.badge)}</div><div class="why">
 <p class="reason">${escCode(look.headline(v))}</p>${deciding}${comparison}${reproduce}${unavailable}
-<p class="muted">Gates: <code>${esc(v.sloFile)}</code>. GO needs every Kubernetes target to pass every gate of its scenario.</p></div></section>`;
+<p class="muted">Gates: <code>${esc(v.sloFile)}</code>. GO needs every Kubernetes target to pass every gate of its scenario${d.runs.some((r) => r.repeat > 1) ? ' — with repetitions, the worse end of each interval' : ''}.</p></div></section>`;
   },
 };
