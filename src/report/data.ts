@@ -14,8 +14,8 @@ import { runCharts, targetColor, type ChartSpec } from './html/charts.ts';
 import { repetitionFigures, type FiguresSource, type ReportRun } from './runs.ts';
 import type { Verdict } from './verdict/verdict.ts';
 
-/** 2: targets not available here moved from `targets` to `unavailable`; `reproduce`, `claimsFile` added */
-export const REPORT_DATA_SCHEMA = 2;
+/** 2: targets not available here moved from `targets` to `unavailable`; `reproduce`, `claimsFile` added; 3: repeated runs — `repeat` per run, `figuresByRepetition` per target, the verdict's `comparisons`, `inconclusiveGates` and gate intervals */
+export const REPORT_DATA_SCHEMA = 3;
 
 export interface ReportTargetData {
   name: string;
