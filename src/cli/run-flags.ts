@@ -8,14 +8,11 @@ import { HarnessError, unknownName } from '../model/index.ts';
 import { loadSloFile, type SloConfig } from '../scenario/slo-file.ts';
 import { parseTargetList, targetNames, type TargetName } from '../targets/registry.ts';
 
-/** `--repeat` at most: 20 runs of each target already give a 95 % interval of x(6)…x(15). */
-export const MAX_REPEAT = 20;
-
 export interface RunFlags {
   target: string;
   quick?: boolean;
   timeScale?: number;
-  /** runs of every target (1…MAX_REPEAT) */
+  /** runs of every target (1…MAX_REPEAT of src/model) */
   repeat: number;
   driver: string;
   model: 'closed' | 'open';

@@ -7,6 +7,9 @@ import type { TargetCapacity } from './capacity.ts';
 
 export const RUN_SCHEMA_VERSION = 1;
 
+/** `--repeat` at most: 20 runs of each target already give a 95 % interval of x(6)…x(15). */
+export const MAX_REPEAT = 20;
+
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
 export type TargetRunStatus = 'completed' | 'interrupted' | 'failed' | 'skipped';
 

@@ -4,7 +4,7 @@
  * target against Compose (compare.ts). Pure functions of ReportRuns and an SloConfig.
  */
 import type { GateVerdict } from '../../measure/stats/gate.ts';
-import type { TargetFigures } from '../../model/index.ts';
+import { MAX_REPEAT, type TargetFigures } from '../../model/index.ts';
 import { isCapacityRun } from '../capacity/facts.ts';
 import { repetitionFigures, type ReportRun, type ReportTarget } from '../runs.ts';
 import { GATE_INFO, GATE_KEYS, gatesFor, type GateKey, type SloConfig } from '../../scenario/slo-file.ts';
@@ -251,7 +251,11 @@ export function decide(allRuns: ReportRun[], slo: SloConfig, baselines: ReportRu
     const runs = inconclusiveGates.map((g) => g.toResolve?.runs ?? null);
     const most = runs.every((r) => r !== null) ? Math.max(...(runs as number[])) : null;
     const reason = `no gate failed on Kubernetes, but ${inconclusiveGates.length} cannot be decided from these repetitions (the interval contains the limit); worst: ${deciding[0]!.scenario}/${deciding[0]!.target}: ${deciding[0]!.text}`;
-    const nextStep = most === null ? 'run more repetitions (`--repeat`), or a quieter machine to narrow the intervals' : `run again with \`--repeat ${most}\` (about ${most} runs would likely resolve every undecided gate)`;
+    const nextStep = most === null
+      ? 'run more repetitions (`--repeat`), or on a quieter machine to narrow the intervals'
+      : most > MAX_REPEAT
+        ? `about ${most} runs would likely resolve it — more than \`--repeat\` allows (${MAX_REPEAT}); narrow the spread instead (a quieter machine, the full profile) and run again with \`--repeat ${MAX_REPEAT}\``
+        : `run again with \`--repeat ${most}\` (about ${most} runs would likely resolve every undecided gate)`;
     return { verdict: 'INCONCLUSIVE', reason, deciding, nextStep, ...common };
   }
   // a figure at 0 % of its limit decided nothing; a GO with only such figures shows none
