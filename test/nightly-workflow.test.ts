@@ -27,6 +27,7 @@ import { cli, tempDir } from './cli-harness.ts';
 import { realK6sOrError, skipK6 } from './k6-kit.ts';
 import { presetNames } from '../src/targets/kubernetes/cluster-drivers.ts';
 import { targetNames } from '../src/targets/registry.ts';
+import { scenarioNames } from '../scenarios/lib/index.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const WORKFLOW = join(REPO, '.github/workflows/nightly-capacity.yml');
@@ -112,9 +113,9 @@ describe('nightly-capacity workflow', () => {
         }
       }
     }
-    assert.ok(seen > 0, 'the workflow runs npm scripts');
+    // the bench calls `npx capbench run "$SCENARIO"` (one job per scenario): checked by the next test
     assert.ok(runs.some((r) => /^npm ci$/m.test(r.script)), 'npm ci');
-    assert.ok(runs.some((r) => /npm run bench:all/.test(r.script)), 'npm run bench:all');
+    assert.ok(runs.some((r) => /npx capbench run "\$SCENARIO" /.test(r.script)), 'npx capbench run "$SCENARIO"');
   });
 
   it('every `npx capbench <command>` is a real subcommand with real flags', () => {
@@ -148,9 +149,12 @@ describe('nightly-capacity workflow', () => {
     for (const p of new Set(paths)) assert.ok(existsSync(join(REPO, p)), `${p} must exist in the repo`);
   });
 
-  it('bench: full profiles on schedule, quick on workflow_dispatch, on compose and kind', () => {
+  it('bench: one job per scenario, 3 repetitions, full profiles on schedule, quick on workflow_dispatch, on compose and kind', () => {
     const bench = steps.find((s) => s.id === 'bench')!;
-    assert.match(bench.run!, /npm run bench:all -- --target compose,kind /);
+    assert.match(bench.run!, /npx capbench run "\$SCENARIO" --target compose,kind .*--repeat 3 /);
+    const job = Object.values(wf.jobs)[0]! as { strategy?: { matrix?: { scenario?: string[] } }; env?: Record<string, string> };
+    assert.deepEqual(job.strategy?.matrix?.scenario, [...scenarioNames]);
+    assert.equal(job.env?.['SCENARIO'], '${{ matrix.scenario }}');
     assert.match(bench.run!, /if \[ "\$PROFILE" = quick \]; then quick=\(--quick\); fi/);
     const env = Object.values(wf.jobs)[0]!.env!;
     assert.equal(env['PROFILE'], "${{ github.event_name == 'schedule' && 'full' || 'quick' }}");
@@ -208,26 +212,29 @@ describe('nightly-capacity workflow: k6', () => {
     const { k6s, missing } = await realK6sOrError();
     const major = Number(pin.split('.')[0]);
     const k6 = k6s.find((k) => k.version.major === major);
-    it(`bench (npm run bench:all … --driver k6 --no-report, on local) then report, on k6 v${major}.x`, async () => {
+    it(`bench (npx capbench run "$SCENARIO" … --driver k6 --no-report, on local, each scenario of the matrix) then report, on k6 v${major}.x`, async () => {
       if (missing) throw missing;
       assert.ok(k6, `real k6 v${major}.x must be installed (got ${k6s.map((k) => k.tag).join(', ') || 'none'}); hint: bash scripts/setup/k6.sh`);
-      const line = lines(bench.run!).find((l) => l.includes('npm run bench:all'))!;
-      const extra = /npm run bench:all -- (.*)$/.exec(line)![1]!.split(/\s+/);
+      const line = lines(bench.run!).find((l) => l.includes('npx capbench run "$SCENARIO"'))!;
+      const extra = /npx capbench run "\$SCENARIO" (.*)$/.exec(line)![1]!.split(/\s+/);
       const out = tempDir('capbench-nightly-k6-');
+      // --repeat 3 is asserted above; 2 here show the k6 path keeps every repetition at half the time
       const args = extra.map((t) => (t === '"$RUNS_DIR"' ? out : t === '"${quick[@]}"' ? '--quick' : t));
-      const target = args.indexOf('--target');
-      args[target + 1] = 'local';
-      const script = /tsx src\/cli\/main\.ts (run all)/.exec(pkg.scripts['bench:all']!)![1]!.split(' ');
-      // × 0.1: the rolling update must finish inside its run (the local target leaks a replica it is still starting)
-      const r = await cli([...script, ...args, '--time-scale', '0.1'], { env: { ...process.env, K6_BIN: k6!.path }, cwd: REPO });
-      assert.equal(r.code, 0, r.err + r.out);
+      args[args.indexOf('--target') + 1] = 'local';
+      args[args.indexOf('--repeat') + 1] = '2';
+      for (const scenario of scenarioNames) {
+        // × 0.1: the rolling update must finish inside its run (the local target leaks a replica it is still starting)
+        const r = await cli(['run', scenario, ...args, '--time-scale', '0.1'], { env: { ...process.env, K6_BIN: k6!.path }, cwd: REPO });
+        assert.equal(r.code, 0, r.err + r.out);
+      }
       const runs = readdirSync(out).map((d) => join(out, d));
       assert.equal(runs.length, 3, 'one run per scenario');
       for (const d of runs) {
         const saved = readRun(d);
         assert.equal(saved.record.driver, 'k6');
         assert.equal(saved.record.versions['driver'], k6!.version.line);
-        assert.equal(saved.record.targets[0]!.status, 'completed', saved.record.targets[0]!.error);
+        assert.equal(saved.record.repeat, 2);
+        assert.deepEqual(saved.record.targets.map((t) => [t.leg, t.status, t.error]), [['local.rep1', 'completed', undefined], ['local.rep2', 'completed', undefined]]);
         assert.ok(!existsSync(join(d, 'report')), '--no-report');
       }
       const rep = await cli(['report', ...runs, '--out', join(out, 'report'), '--fail-on-gates'], { cwd: REPO });

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { scenarioNames, type ScenarioName } from '../../scenarios/lib/index.ts';
 import type { LoadDriver } from '../load/driver.ts';
 import { selectDriver, driverChoices } from '../load/select-driver.ts';
-import { ExitCode, HarnessError, type TimeSource } from '../model/index.ts';
+import { ExitCode, HarnessError, MAX_REPEAT, type TimeSource } from '../model/index.ts';
 import { harnessVersion } from '../run/machine.ts';
 import { Interrupt } from '../run/interrupt.ts';
 import { runScenario, type RunOutcome, type TargetFactory } from '../run/run.ts';
@@ -61,6 +61,7 @@ export function buildProgram(io: Io): Command {
     .option('-t, --target <names>', `comma-separated targets (${targetNames.join(', ')}) or auto = every usable one`, 'auto')
     .option('--quick', 'the ~3-minute profile instead of the ~30-minute one')
     .option('--time-scale <factor>', 'scale every duration of the profile (tests: 0.1 makes a quick run ~20 s)', number('--time-scale', 0.01, 10, 'e.g. --time-scale 0.1 for a smoke run; omit it for the profile as written'))
+    .option('--repeat <n>', 'run every target n times, interleaved (A B B A …); figures become median [interval] (n) — 5 for a go/no-go', number('--repeat', 1, MAX_REPEAT, `e.g. --repeat 5 for a go/no-go (at most ${MAX_REPEAT})`, { integer: true }), 1)
     .addOption(new Option('--driver <name>', 'load driver: k6 when found (auto), k6, or builtin').choices([...driverChoices]).default('auto'))
     .addOption(new Option('--model <model>', 'closed = ramping VUs; open = ramping arrival rate (no coordinated omission)').choices(['closed', 'open']).default('closed'))
     .option('-o, --out <dir>', 'where run directories go', 'reports')
@@ -95,6 +96,7 @@ export function buildProgram(io: Io): Command {
               slo: sloFor(sloConfig, s),
               quick: flags.quick === true,
               ...(flags.timeScale === undefined ? {} : { timeScale: flags.timeScale }),
+              repeat: flags.repeat,
               targets: flags.target,
               driver,
               model: flags.model,

@@ -51,4 +51,11 @@ describe('ProgressPrinter', () => {
     ]);
     assert.equal(lines.filter((l) => l.startsWith('[local]')).length, 4, 'load lines at 10, 20, 30 and 36 s');
   });
+
+  it('a repeated run says which repetition each leg is; a single run says nothing at leg start', () => {
+    assert.deepEqual(printed([
+      { kind: 'leg-start', target: 'kind.rep2', repetition: 1, repetitions: 5, index: 2, count: 10 },
+      { kind: 'leg-start', target: 'kind', repetition: 0, repetitions: 1, index: 0, count: 1 },
+    ]), ['kind.rep2: repetition 2 of 5 (leg 3 of 10)']);
+  });
 });

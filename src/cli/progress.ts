@@ -47,7 +47,7 @@ export class ProgressPrinter {
         return `skipping ${e.target}: ${e.reason}`;
       case 'leg-start':
         this.legs.delete(e.target);
-        return null;
+        return e.repetitions > 1 ? `${e.target}: repetition ${e.repetition + 1} of ${e.repetitions} (leg ${e.index + 1} of ${e.count})` : null;
       case 'deploying':
         return `${e.target}: deploying`;
       case 'deploy-progress':

@@ -13,6 +13,8 @@ export interface RunFlags {
   target: string;
   quick?: boolean;
   timeScale?: number;
+  /** runs of every target (1…MAX_REPEAT of src/model) */
+  repeat: number;
   driver: string;
   model: 'closed' | 'open';
   out: string;
@@ -87,6 +89,12 @@ export async function checkRunFlags(scenario: string, flags: RunFlags, cwd: stri
       throw new HarnessError(`--replicas: must go with the capacity scenario (got scenario ${scenario})`, { code: 'usage', hint: `capbench run capacity --replicas ${flags.replicas} …, or drop --replicas` });
     }
     parseReplicas(flags.replicas);
+  }
+  if (scenario === 'capacity' && flags.repeat > 1) {
+    throw new HarnessError(`--repeat: must be 1 with the capacity scenario (got ${flags.repeat})`, {
+      code: 'usage',
+      hint: 'repeat the probe as separate runs and pool them: npx capbench plan <capacity-run> <capacity-run> … --users N',
+    });
   }
   checkOutDir('--out', flags.out, cwd);
   // a broken SLO file fails now, not after the load

@@ -3,7 +3,7 @@
  * holds, and what the report's CSV, charts and second inspector read). Pure: from saved series.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { LoadSecond, PlatformSecond, RunRecord } from '../model/index.ts';
+import { legKeyOf, type LoadSecond, type PlatformSecond, type RunRecord } from '../model/index.ts';
 import { stepAt } from './capacity.ts';
 import { decodeHistogram, percentileMs } from './histogram.ts';
 
@@ -53,7 +53,8 @@ export function secondPercentiles(s: LoadSecond): { p50: number | null; p95: num
 const decoded = new WeakMap<LoadSecond, { p50: number | null; p95: number | null; p99: number | null }>();
 
 /**
- * One row per second per target, every second that has load or platform data, in order.
+ * One row per second per target (per leg in a repeated run: `target` is then `<name>.rep<k>`),
+ * every second that has load or platform data, in order.
  * rps = successful responses in that second (the per-second version of throughputRps);
  * error_rate = failures / requests (empty when nothing completed); gap = 1 when the
  * sampler could not observe the platform that second.
@@ -61,7 +62,8 @@ const decoded = new WeakMap<LoadSecond, { p50: number | null; p95: number | null
 export function timelineRows(saved: TimelineSource): TimelineRow[] {
   const rows: TimelineRow[] = [];
   for (const t of saved.record.targets) {
-    const s = saved.series[t.name];
+    const key = legKeyOf(t);
+    const s = saved.series[key];
     if (!s) continue;
     const load = new Map<number, LoadSecond>(s.load.map((x) => [x.t, x]));
     const plat = new Map<number, PlatformSecond>(s.platform.map((x) => [x.t, x]));
@@ -73,7 +75,7 @@ export function timelineRows(saved: TimelineSource): TimelineRow[] {
       rows.push({
         run_id: saved.record.runId,
         scenario: saved.record.scenario,
-        target: t.name,
+        target: key,
         t_s: sec,
         vus: opt(l?.vus),
         requests: opt(l?.requests),

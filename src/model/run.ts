@@ -7,6 +7,9 @@ import type { TargetCapacity } from './capacity.ts';
 
 export const RUN_SCHEMA_VERSION = 1;
 
+/** `--repeat` at most: 20 runs of each target already give a 95 % interval of x(6)…x(15). */
+export const MAX_REPEAT = 20;
+
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
 export type TargetRunStatus = 'completed' | 'interrupted' | 'failed' | 'skipped';
 
@@ -95,6 +98,50 @@ export interface TargetRun {
   capacity?: TargetCapacity;
   /** e.g. the reboot time used for a Compose host crash */
   notes: string[];
+  /**
+   * Which repetition of this target this leg was (0 = the first); absent in single runs and
+   * in runs saved before `--repeat` existed (read as 0).
+   */
+  repetition?: number;
+  /** the leg's key: its series live in targets/<leg>/; absent = `name` (single runs, older runs) */
+  leg?: string;
+}
+
+/** Where a target run's series live under targets/: its leg key, or its name for single runs. */
+export function legKeyOf(t: Pick<TargetRun, 'name' | 'leg'>): string {
+  return t.leg ?? t.name;
+}
+
+/**
+ * One figure over a target's repetitions: median [lower, upper] (n). The interval is the
+ * order-statistic interval of the median (src/measure/stats/median-interval.ts) with the
+ * coverage it achieves; with one value there is none (`single-run`).
+ */
+export interface FigureSummary {
+  /** repetitions with a value */
+  n: number;
+  /** repetitions without one (never recovered, no request completed, …) */
+  missing: number;
+  median: number | null;
+  lower: number | null;
+  upper: number | null;
+  /** achieved coverage of [lower, upper]; null without an interval */
+  coverage: number | null;
+  method: 'order-statistic' | 'single-run';
+  /** the value of each repetition, in repetition order (null = none) */
+  values: Array<number | null>;
+}
+
+/** Every figure of one target over its repetitions (run.json `aggregates`). */
+export interface TargetAggregate {
+  target: string;
+  kind: TargetRun['kind'];
+  /** repetitions that produced figures */
+  repetitions: number;
+  /** which interval, in words (`order-statistic interval of the median, achieved coverage …`) */
+  interval: string;
+  /** by figure path: `overall.p95Ms`, `windows.spike.p95Ms`, `downtimeS`, `faults.node-crash.timeToRecoverS`, … */
+  figures: Record<string, FigureSummary>;
 }
 
 export interface RunRecord {
@@ -119,4 +166,8 @@ export interface RunRecord {
   targets: TargetRun[];
   /** the exact command line */
   command: string[];
+  /** `--repeat`: runs of every target (absent = 1, runs saved before it existed) */
+  repeat?: number;
+  /** per target, every figure as median [interval] (n) over its repetitions; written at the end */
+  aggregates?: TargetAggregate[];
 }

@@ -5,17 +5,17 @@
  */
 import type { Slo, MeasurementWindow } from '../../scenarios/lib/profile.ts';
 import type { GeneratorValidity } from '../measure/generator-bound.ts';
-import type { FaultWindow, PlatformEvent, RunRecord, TargetCapacity, TargetFigures } from '../model/index.ts';
+import { legKeyOf, type FaultWindow, type PlatformEvent, type RunRecord, type TargetCapacity, type TargetFigures } from '../model/index.ts';
 import type { Claim } from './claims/claims.ts';
 import { TIMELINE_COLUMNS, timelineRows } from './csv/tables.ts';
 import { shellCommand } from './format.ts';
 import { capacityCharts } from './html/capacity-charts.ts';
 import { runCharts, targetColor, type ChartSpec } from './html/charts.ts';
-import type { FiguresSource, ReportRun } from './runs.ts';
+import { repetitionFigures, type FiguresSource, type ReportRun } from './runs.ts';
 import type { Verdict } from './verdict/verdict.ts';
 
-/** 2: targets not available here moved from `targets` to `unavailable`; `reproduce`, `claimsFile` added */
-export const REPORT_DATA_SCHEMA = 2;
+/** 2: targets not available here moved from `targets` to `unavailable`; `reproduce`, `claimsFile` added; 3: repeated runs — `repeat` per run, `figuresByRepetition` per target, the verdict's `comparisons`, `inconclusiveGates` and gate intervals */
+export const REPORT_DATA_SCHEMA = 3;
 
 export interface ReportTargetData {
   name: string;
@@ -27,7 +27,10 @@ export interface ReportTargetData {
   versions: Record<string, string>;
   notes: string[];
   faults: FaultWindow[];
+  /** the median of every figure over the repetitions (the figures of a single run) */
   figures: TargetFigures | null;
+  /** each repetition's figures, in order, when the target ran more than once; [] for a single run */
+  figuresByRepetition: TargetFigures[];
   figuresSource: FiguresSource;
   /** generator-bound / host-bound seconds and the INVALID rule over them */
   generator: GeneratorValidity;
@@ -54,6 +57,8 @@ export interface ReportRunData {
   reproduce: string;
   slo: Slo;
   windows: MeasurementWindow[];
+  /** `--repeat` of the run (1 for single runs and runs saved before it existed) */
+  repeat: number;
   /** the targets shown: all but the unavailable ones */
   targets: ReportTargetData[];
   /** tried by `--target auto`, not usable here: named once, with the reason */
@@ -95,6 +100,7 @@ export function runData(r: ReportRun): ReportRunData {
     reproduce: shellCommand(rec.command ?? []),
     slo: r.slo,
     windows: r.windows,
+    repeat: rec.repeat ?? 1,
     targets: r.targets.map((t) => ({
       name: t.run.name,
       kind: t.run.kind,
@@ -106,6 +112,7 @@ export function runData(r: ReportRun): ReportRunData {
       notes: t.run.notes ?? [],
       faults: t.run.faults ?? [],
       figures: t.figures,
+      figuresByRepetition: t.repetitions.length > 1 ? repetitionFigures(t) : [],
       figuresSource: t.figuresSource,
       generator: t.generator,
       ...(t.run.capacity === undefined ? {} : { capacity: t.run.capacity }),
@@ -124,7 +131,8 @@ export function reportData(runs: ReportRun[], baselines: ReportRun[], verdict: V
     const rows = timelineRows(r.saved);
     const cols = TIMELINE_COLUMNS.filter((c) => c !== 'run_id' && c !== 'scenario' && c !== 'target');
     for (const t of r.targets) {
-      timeline[id]![t.run.name] = { columns: [...cols], rows: rows.filter((x) => x.target === t.run.name).map((x) => cols.map((c) => x[c])) };
+      // a repeated target: the repetition the charts draw (ReportTarget.series)
+      timeline[id]![t.run.name] = { columns: [...cols], rows: rows.filter((x) => x.target === legKeyOf(t.run)).map((x) => cols.map((c) => x[c])) };
       events[id]![t.run.name] = t.series.events;
     }
   }

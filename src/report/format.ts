@@ -6,6 +6,9 @@
  * Rule: three significant digits, no trailing zeros, no exponent, no digit grouping; whole
  * numbers from 100 up. Durations under a second in ms, from a second up in s.
  */
+import { summarise, summaryText } from '../measure/repeated-figures.ts';
+import { medianInterval, pct as coverageText } from '../measure/stats/median-interval.ts';
+import type { TargetFigures } from '../model/index.ts';
 import { GATE_INFO, type GateKey } from '../scenario/slo-file.ts';
 
 /** Shown where a figure has no value at all (nothing measured). */
@@ -64,6 +67,26 @@ export function gateValue(gate: GateKey, v: number | null | undefined, none = 'n
     case 'requests':
       return `${count(v)} requests`;
   }
+}
+
+/**
+ * One figure of a target as the report shows it: the value of a single run, or over
+ * repetitions `median [lower, upper] (n = …, coverage)` — the order-statistic interval of the
+ * median with its achieved coverage (src/measure/repeated-figures.ts).
+ */
+export function figure(t: { figures: TargetFigures | null; figuresByRepetition: readonly TargetFigures[] }, pick: (f: TargetFigures) => number | null, fmt: (v: number | null) => string, o: { compactFor?: number } = {}): string {
+  if (t.figuresByRepetition.length <= 1) return fmt(t.figures === null ? null : pick(t.figures));
+  const s = summarise(t.figuresByRepetition.map(pick));
+  // in a table under a line that states n and the coverage (figuresBasis): `587 ms [495 ms, 678 ms]`, n only where it differs
+  if (o.compactFor !== undefined && s.lower !== null && s.upper !== null && s.n === o.compactFor && s.missing === 0) return `${fmt(s.median)} [${fmt(s.lower)}, ${fmt(s.upper)}]`;
+  return summaryText(s, fmt);
+}
+
+/** What the figures of a run are, in one line: `single run, no interval` or `median [interval] (n) over 5 repetitions …`. */
+export function figuresBasis(repetitions: number): string {
+  return repetitions <= 1
+    ? 'single run, no interval'
+    : `each figure: median [interval] over ${repetitions} repetitions (n = ${repetitions} unless said) — the order-statistic interval of the median, covering it with ${coverageText(medianInterval(Array.from({ length: repetitions }, (_, i) => i)).interval!.coverage)} probability`;
 }
 
 /** A time on the run clock (t = 0 at load start), in s; events the sampler saw before load start read "before load". */

@@ -191,10 +191,10 @@ test('without canvas: one log line, the error in the result, and HTML, CSV and M
   assert.deepEqual(res.pngPaths, []);
   assert.deepEqual(res.failures.map((f) => [f.reporter, f.error?.exitCode]), [['png', 4]]);
   for (const p of [res.htmlPath, res.summaryMdPath, ...res.csvPaths]) assert.ok(existsSync(p), p);
-  assert.equal(res.csvPaths.length, 2);
+  assert.equal(res.csvPaths.length, 3);
   assert.deepEqual(res.written, [...res.csvPaths, res.summaryMdPath, res.htmlPath]);
   // the page's footer promises only what was written
-  assert.match(readFileSync(res.htmlPath, 'utf8'), /Files beside this page: timeline\.csv, summary\.csv, summary\.md\.<\/p>/);
+  assert.match(readFileSync(res.htmlPath, 'utf8'), /Files beside this page: timeline\.csv, summary\.csv, figures\.csv, summary\.md\.<\/p>/);
 });
 
 test('with chartjs-node-canvas installed, key charts become PNGs', async (t) => {
@@ -208,7 +208,7 @@ test('with chartjs-node-canvas installed, key charts become PNGs', async (t) => 
   const res = await renderReport({ runDirs: [rolling], outDir: out });
   assert.ok(res.pngPaths.length >= 5);
   for (const p of res.pngPaths) assert.deepEqual([...readFileSync(p).subarray(1, 4)], [...Buffer.from('PNG')]);
-  assert.match(readFileSync(res.htmlPath, 'utf8'), new RegExp(`Files beside this page: timeline\\.csv, summary\\.csv, summary\\.md, charts/\\*\\.png \\(${res.pngPaths.length} charts\\)`));
+  assert.match(readFileSync(res.htmlPath, 'utf8'), new RegExp(`Files beside this page: timeline\\.csv, summary\\.csv, figures\\.csv, summary\\.md, charts/\\*\\.png \\(${res.pngPaths.length} charts\\)`));
 });
 
 test('default outDir is <first run dir>/report; summary.md links index.html relatively', async () => {

@@ -56,7 +56,7 @@ test('renderReport: a writer that fails for real (summary.md is a directory) cos
   assert.ok(lines.some((l) => /^report: summary\.md not written — EISDIR/.test(l)), lines.join('\n'));
   assert.deepEqual(res.outputs.filter((o) => !o.error).map((o) => o.reporter), ['csv', 'html']);
   for (const p of [res.htmlPath, ...res.csvPaths]) assert.ok(existsSync(p), p);
-  assert.match(readFileSync(res.htmlPath, 'utf8'), /Files beside this page: timeline\.csv, summary\.csv\.<\/p>/);
+  assert.match(readFileSync(res.htmlPath, 'utf8'), /Files beside this page: timeline\.csv, summary\.csv, figures\.csv\.<\/p>/);
   assert.equal(res.verdict.verdict, 'NO-GO', 'the verdict does not depend on which files were written');
 });
 

@@ -5,16 +5,18 @@
  */
 import { defaultSlo, type MeasurementWindow, type Slo } from '../../scenarios/lib/profile.ts';
 import { computeFigures } from '../measure/figures.ts';
+import { medianFigures } from '../measure/repeated-figures.ts';
 import { generatorValidity, judgeSeconds, type GeneratorValidity, type SecondHealth } from '../measure/generator-bound.ts';
 import { isScenarioName } from '../scenario/load-profile.ts';
 import { sloFor, type SloConfig } from '../scenario/slo-file.ts';
-import type { TargetFigures, TargetRun } from '../model/index.ts';
+import { legKeyOf, type TargetFigures, type TargetRun } from '../model/index.ts';
 import { readRun, type SavedRun, type TargetSeries } from '../store/run-store.ts';
 
 /** Where a target's figures came from. */
 export type FiguresSource = 'recomputed' | 'run.json' | 'none';
 
-export interface ReportTarget {
+/** One repetition (leg) of a target, as saved. */
+export interface ReportRepetition {
   run: TargetRun;
   series: TargetSeries;
   figures: TargetFigures | null;
@@ -23,6 +25,22 @@ export interface ReportTarget {
   health: SecondHealth[];
   /** the INVALID rule over those seconds */
   generator: GeneratorValidity;
+}
+
+/**
+ * One target of a run over its repetitions (one in a single run). The fields of
+ * ReportRepetition are the target's as a whole: `figures` the median of every figure over the
+ * repetitions (src/measure/repeated-figures.ts); `run`, `series` and `health` the first
+ * repetition that produced figures (what the charts draw); `generator` the worst repetition's
+ * (one INVALID repetition makes the target INVALID).
+ */
+export interface ReportTarget extends ReportRepetition {
+  repetitions: ReportRepetition[];
+}
+
+/** The figures of each repetition that produced figures, in repetition order: what intervals and tests are computed from. */
+export function repetitionFigures(t: Pick<ReportTarget, 'repetitions'>): TargetFigures[] {
+  return t.repetitions.flatMap((r) => (r.figures === null ? [] : [r.figures]));
 }
 
 export interface ReportRun {
@@ -87,8 +105,8 @@ export function reportRun(saved: SavedRun, sloConfig?: SloConfig): ReportRun {
   const windows = bits.windows;
   const scenario = saved.record.scenario;
   const slo = sloConfig !== undefined && isScenarioName(scenario) ? sloFor(sloConfig, scenario) : bits.slo;
-  const targets = saved.record.targets.filter((t) => !isUnavailable(t)).map((run): ReportTarget => {
-    const series = saved.series[run.name] ?? { load: [], starts: [], platform: [], events: [], health: [] };
+  const legs = saved.record.targets.filter((t) => !isUnavailable(t)).map((run): ReportRepetition => {
+    const series = saved.series[legKeyOf(run)] ?? { load: [], starts: [], platform: [], events: [], health: [] };
     // judged over exactly the profile's seconds, as every figure is
     const endS = bits.durationS;
     const judgedLoad = endS === null ? series.load : series.load.filter((x) => x.t < endS);
@@ -101,7 +119,33 @@ export function reportRun(saved: SavedRun, sloConfig?: SloConfig): ReportRun {
     if (run.figures) return { run, series, figures: run.figures, figuresSource: 'run.json', ...judged };
     return { run, series, figures: null, figuresSource: 'none', ...judged };
   });
+  const byName = new Map<string, ReportRepetition[]>();
+  for (const leg of legs) byName.set(leg.run.name, [...(byName.get(leg.run.name) ?? []), leg]);
+  const targets = [...byName.values()].map(groupRepetitions);
   return { saved, windows, slo, targets, unavailable: saved.record.targets.filter(isUnavailable) };
+}
+
+/** A target over its repetitions (see ReportTarget). */
+function groupRepetitions(reps: ReportRepetition[]): ReportTarget {
+  const sorted = [...reps].sort((a, b) => (a.run.repetition ?? 0) - (b.run.repetition ?? 0));
+  if (sorted.length === 1) return { ...sorted[0]!, repetitions: sorted };
+  const first = sorted.find((r) => r.figures !== null) ?? sorted[0]!;
+  const figures = sorted.flatMap((r) => (r.figures === null ? [] : [r.figures]));
+  const worst = sorted.find((r) => r.generator.status === 'invalid') ?? sorted.find((r) => r.generator.status === 'unknown') ?? first;
+  const generator = worst.generator.reason === null ? worst.generator : { ...worst.generator, reason: `repetition ${(worst.run.repetition ?? 0) + 1}: ${worst.generator.reason}` };
+  const failed = sorted.filter((r) => r.run.status === 'failed');
+  const notes = sorted.flatMap((r) => (r.run.notes ?? []).map((n) => `repetition ${(r.run.repetition ?? 0) + 1}: ${n}`));
+  if (failed.length > 0 && figures.length > 0) notes.push(`${failed.length} of ${sorted.length} repetitions failed (${failed.map((r) => r.run.error ?? 'no reason').join('; ')}); figures are of the other ${figures.length}`);
+  const run: TargetRun = { ...first.run, notes };
+  return {
+    run,
+    series: first.series,
+    figures: figures.length === 0 ? null : medianFigures(figures),
+    figuresSource: first.figuresSource,
+    health: first.health,
+    generator,
+    repetitions: sorted,
+  };
 }
 
 export function loadReportRun(dir: string, sloConfig?: SloConfig): ReportRun {

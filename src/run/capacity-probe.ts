@@ -234,7 +234,7 @@ export const DEFAULT_REPLICAS: readonly number[] = [1, 2, 4];
  */
 export function checkReplicasFor(targets: ReadonlyArray<Pick<Leg['target'], 'name' | 'capabilities'>>, replicas: readonly number[]): void {
   for (const t of targets) {
-    const cap = replicasOf({ target: t as Leg['target'], key: t.name, repetition: 0 });
+    const cap = replicasOf({ target: t as Leg['target'], key: t.name, repetition: 0, repetitions: 1 });
     const over = replicas.filter((n) => n > cap.max);
     if (over.length > 0) {
       throw new HarnessError(`--replicas: ${over.join(', ')} must be ≤ ${cap.max}, the most target ${t.name} allows (got ${replicas.join(',')})`, {

@@ -12,8 +12,8 @@ export type RunProgressEvent =
   | { kind: 'run-start'; runId: string; runDir: string; scenario: string; variant: Variant; timeScale: number; loadS: number; driver: DriverName; model: LoadModel }
   /** `--target auto` passed over a target that cannot run here */
   | { kind: 'target-skipped'; target: string; reason: string }
-  /** a leg (target × repetition) begins; index counts from 0 */
-  | { kind: 'leg-start'; target: string; repetition: number; index: number; count: number }
+  /** a leg (target × repetition) begins; `target` is the leg's key (`compose.rep2` when repeated); repetition and index count from 0 */
+  | { kind: 'leg-start'; target: string; repetition: number; repetitions: number; index: number; count: number }
   | { kind: 'deploying'; target: string }
   /** a line of the target's own deploy progress (compose pull, kubectl rollout, …) */
   | { kind: 'deploy-progress'; target: string; line: string }

@@ -75,7 +75,7 @@ export function newLive(leg: Leg, ctx: LegContext): Live {
   return {
     leg,
     ctx,
-    run: { name: leg.key, kind: leg.target.kind, status: 'completed', description: {}, versions: {}, faults: [], notes: [] },
+    run: { name: leg.target.name, kind: leg.target.kind, status: 'completed', description: {}, versions: {}, faults: [], notes: [], ...(leg.key === leg.target.name ? {} : { leg: leg.key, repetition: leg.repetition }) },
     clock,
     series: new LegSeries(new SeriesWriter(ctx.runDir, leg.key), clock),
     stack: new TeardownStack(),

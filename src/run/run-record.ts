@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { LoadPlan } from '../scenario/load-profile.ts';
 import type { LoadDriver } from '../load/driver.ts';
-import { RUN_SCHEMA_VERSION, type RunRecord, type TargetRun } from '../model/index.ts';
+import { INTERVAL_METHOD, summariseFigures } from '../measure/repeated-figures.ts';
+import { RUN_SCHEMA_VERSION, type RunRecord, type TargetAggregate, type TargetFigures, type TargetRun } from '../model/index.ts';
 import { harnessVersions, machineInfo } from './machine.ts';
 
 /** `20260101-120000-spike-1a2b`: sortable by start, unique enough for one machine. */
@@ -37,4 +38,26 @@ export function finishRunRecord(record: RunRecord, o: { interruptedBy: string | 
   if (o.interruptedBy !== null) record.reason = o.interruptedBy;
   else if (o.firstError) record.reason = o.firstError.message;
   record.endedAt = o.endedAt.toISOString();
+}
+
+/**
+ * Per target, every figure as median [interval] (n) over the repetitions that produced
+ * figures (`--repeat`); targets in the order they first ran. run.json keeps each repetition's
+ * own figures beside this.
+ */
+export function aggregateTargets(targets: readonly TargetRun[]): TargetAggregate[] {
+  const byName = new Map<string, { kind: TargetRun['kind']; figures: TargetFigures[] }>();
+  for (const t of targets) {
+    if (t.status === 'skipped') continue;
+    const g = byName.get(t.name) ?? { kind: t.kind, figures: [] };
+    byName.set(t.name, g);
+    if (t.figures) g.figures.push(t.figures);
+  }
+  return [...byName].filter(([, g]) => g.figures.length > 0).map(([target, g]) => ({
+    target,
+    kind: g.kind,
+    repetitions: g.figures.length,
+    interval: g.figures.length === 1 ? 'single run, no interval' : INTERVAL_METHOD,
+    figures: summariseFigures(g.figures),
+  }));
 }

@@ -124,4 +124,20 @@ describe('runScenario on fakes', () => {
       assert.ok(!f.log.steps.includes('deploy'), `${name}: nothing deployed`);
     }
   });
+
+  it('--repeat 2 on two targets: legs A B B A, each with its own series and figures, and per-target aggregates', async () => {
+    const f = fakeRun({ targets: 'local,compose', run: { repeat: 2 } });
+    const { record, saved } = await f.run();
+    assert.equal(record.repeat, 2);
+    assert.deepEqual(record.targets.map((t) => [t.name, t.leg, t.repetition, t.status]), [
+      ['local', 'local.rep1', 0, 'completed'], ['compose', 'compose.rep1', 0, 'completed'],
+      ['compose', 'compose.rep2', 1, 'completed'], ['local', 'local.rep2', 1, 'completed'],
+    ]);
+    assert.deepEqual(Object.keys(saved.series).sort(), ['compose.rep1', 'compose.rep2', 'local.rep1', 'local.rep2']);
+    assert.ok(Object.values(saved.series).every((s) => s.load.length === 36));
+    assert.deepEqual(record.aggregates!.map((a) => [a.target, a.repetitions]), [['local', 2], ['compose', 2]]);
+    const d = record.aggregates![0]!.figures['downtimeS']!;
+    assert.deepEqual([d.n, d.method, d.coverage], [2, 'order-statistic', 0.5]);
+    assert.deepEqual(f.events.filter((e) => e.kind === 'leg-start').map((e) => e.kind === 'leg-start' && [e.target, e.repetition, e.repetitions]), [['local.rep1', 0, 2], ['compose.rep1', 0, 2], ['compose.rep2', 1, 2], ['local.rep2', 1, 2]]);
+  });
 });

@@ -15,7 +15,7 @@ import { legsOf, type Leg } from './legs.ts';
 import { prepareTargets, type TargetFactory } from './prepare-targets.ts';
 import type { RunListener } from './progress-events.ts';
 import { runLeg, type LegContext } from './run-leg.ts';
-import { finishRunRecord, newRunId, newRunRecord } from './run-record.ts';
+import { aggregateTargets, finishRunRecord, newRunId, newRunRecord } from './run-record.ts';
 
 export { newRunId } from './run-record.ts';
 export type { RunListener, RunProgressEvent } from './progress-events.ts';
@@ -51,6 +51,8 @@ export interface RunOptions {
   time?: TimeSource;
   /** scenario capacity: the replica counts to probe, in order (default 1,2,4) */
   replicas?: readonly number[];
+  /** `--repeat`: run every target this many times, interleaved (default 1) */
+  repeat?: number;
 }
 
 export interface RunOutcome {
@@ -61,7 +63,8 @@ export interface RunOutcome {
 }
 
 /**
- * The orchestrator: check every target, then run the legs (each target in turn: deploy,
+ * The orchestrator: check every target, then run the legs (each target in turn, `repeat`
+ * times interleaved: deploy,
  * warm up, load + samplers + faults on one clock, tear down), saving series as they arrive
  * so a run interrupted at any point is still on disk and reportable.
  */
@@ -78,12 +81,15 @@ export async function runScenario(o: RunOptions): Promise<RunOutcome> {
   mkdirSync(runDir, { recursive: true });
   takeLease(runId);
   try {
+    const repeat = o.repeat ?? 1;
     const record = await newRunRecord({ runId, plan, driver: o.driver, skipped, command: o.command, startedAt: new Date(time.epochMs()) });
+    if (repeat > 1) record.repeat = repeat;
     writeRunRecord(runDir, record);
     o.onProgress({ kind: 'run-start', runId, runDir, scenario: plan.scenario, variant: plan.variant, timeScale: plan.timeScale, loadS: durationS(plan.profile), driver: o.driver.name, model: plan.model });
     const ctx: LegContext = { plan, runId, runDir, driver: o.driver, interrupt: o.interrupt, emit: o.onProgress, time, skipWarmUp: o.skipWarmUp === true };
-    const firstError = await runLegs(legsOf(targets), ctx, record, replicas);
+    const firstError = await runLegs(legsOf(targets, repeat), ctx, record, replicas);
     finishRunRecord(record, { interruptedBy: o.interrupt.interrupted ? o.interrupt.reason : null, firstError, endedAt: new Date(time.epochMs()) });
+    record.aggregates = aggregateTargets(record.targets);
     writeRunRecord(runDir, record);
     writeFileSync(join(runDir, 'timeline.csv'), timelineCsv(timelineRows(readRun(runDir))));
     if (replicas) writeFileSync(join(runDir, 'steps.csv'), capacityStepsCsv(capacityStepRows([record])));
@@ -99,7 +105,7 @@ async function runLegs(legs: readonly Leg[], ctx: LegContext, record: RunRecord,
   let firstError: Error | null = null;
   for (const [index, leg] of legs.entries()) {
     if (ctx.interrupt.interrupted) break;
-    ctx.emit({ kind: 'leg-start', target: leg.key, repetition: leg.repetition, index, count: legs.length });
+    ctx.emit({ kind: 'leg-start', target: leg.key, repetition: leg.repetition, repetitions: leg.repetitions, index, count: legs.length });
     const { run, error } = replicas ? await runCapacityLeg(leg, ctx, replicas) : await runLeg(leg, ctx);
     record.targets.push(run);
     firstError ??= error;

@@ -17,7 +17,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { HarnessError, RUN_SCHEMA_VERSION, mustBe, type GeneratorHealthSecond, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord, type StartSecond } from '../model/index.ts';
+import { HarnessError, RUN_SCHEMA_VERSION, legKeyOf, mustBe, type GeneratorHealthSecond, type LoadSecond, type PlatformEvent, type PlatformSecond, type RunRecord, type StartSecond } from '../model/index.ts';
 
 export interface TargetSeries {
   load: LoadSecond[];
@@ -32,6 +32,7 @@ export interface TargetSeries {
 export interface SavedRun {
   dir: string;
   record: RunRecord;
+  /** by leg key (`legKeyOf`): the target's name, or `<name>.rep<k>` in a repeated run */
   series: Record<string, TargetSeries>;
 }
 
@@ -143,8 +144,12 @@ export function readRun(dir: string): SavedRun {
   }
   const series: Record<string, TargetSeries> = {};
   for (const t of record.targets) {
-    const d = targetDir(runDir, t.name);
-    series[t.name] = {
+    const key = legKeyOf(t);
+    if (!/^[a-z0-9-]+(\.rep[0-9]+)?$/.test(key)) {
+      throw new HarnessError(mustBe(`report: ${runJson}`, `leg of ${t.name}`, 'a target name, or <name>.rep<k>', key), { code: 'badConfig', hint: 'the run directory is corrupt; re-run the scenario' });
+    }
+    const d = targetDir(runDir, key);
+    series[key] = {
       load: readNdjson<LoadSecond>(join(d, 'load.ndjson'), join(d, 'load.ndjson')),
       starts: readNdjson<StartSecond>(join(d, 'availability.ndjson'), join(d, 'availability.ndjson')),
       platform: readNdjson<PlatformSecond>(join(d, 'platform.ndjson'), join(d, 'platform.ndjson')),

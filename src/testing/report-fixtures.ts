@@ -33,6 +33,10 @@ export interface FixtureTarget {
    */
   generator?: 'healthy' | 'starved' | 'none';
   starvedShare?: number;
+  /** simulate the platform of this kind instead of `kind` (tests: a Compose target that behaves exactly as the Kubernetes one) */
+  simulateAs?: TargetRun['kind'];
+  /** with `repeat`: a further latency factor per repetition (default 1 each), so repetitions differ */
+  latencyByRepetition?: number[];
 }
 
 export interface FixtureOptions {
@@ -45,6 +49,8 @@ export interface FixtureOptions {
   startedAt?: string;
   /** the command line the run records (default `capbench run <scenario> --quick`) */
   command?: string[];
+  /** `--repeat`: every target this many times, as legs `<name>.rep<k>` (default 1: as single runs are saved) */
+  repeat?: number;
 }
 
 export const DEFAULT_FIXTURE_TARGETS: FixtureTarget[] = [
@@ -76,7 +82,7 @@ function spread(n: number, lo: number, hi: number): number[] {
 }
 
 function simulate(p: Profile, total: number, t: FixtureTarget, endS: number): Shape {
-  const k8s = t.kind === 'kubernetes';
+  const k8s = (t.simulateAs ?? t.kind) === 'kubernetes';
   const factor = t.latencyFactor ?? 1;
   const load: LoadSecond[] = [];
   const platform: PlatformSecond[] = [];
@@ -212,8 +218,12 @@ export function writeFixtureRun(root: string, o: FixtureOptions): string {
   const endS = status === 'interrupted' ? Math.floor(total * 0.6) : total;
   const startedAt = o.startedAt ?? '2025-01-15T10:00:00.000Z';
   const targets: TargetRun[] = [];
-  for (const t of o.targets ?? DEFAULT_FIXTURE_TARGETS) {
+  const repeat = o.repeat ?? 1;
+  const legs = (o.targets ?? DEFAULT_FIXTURE_TARGETS).flatMap((t) => Array.from({ length: repeat }, (_, r) => ({ t: { ...t, latencyFactor: (t.latencyFactor ?? 1) * (t.latencyByRepetition?.[r] ?? 1) }, r })));
+  for (const { t, r } of legs) {
+    const leg = repeat === 1 ? t.name : `${t.name}.rep${r + 1}`;
     const tr: TargetRun = {
+      ...(repeat === 1 ? {} : { leg, repetition: r }),
       name: t.name,
       kind: t.kind,
       status: t.status ?? (status === 'interrupted' ? 'interrupted' : 'completed'),
@@ -229,7 +239,7 @@ export function writeFixtureRun(root: string, o: FixtureOptions): string {
       continue;
     }
     const shape = simulate(profile, total, t, endS);
-    const w = new SeriesWriter(dir, t.name);
+    const w = new SeriesWriter(dir, leg);
     for (const s of shape.load) w.load(s);
     for (const s of shape.platform) w.platform(s);
     for (const e of [...(t.extraEvents ?? []), ...shape.events].sort((a, b) => a.atMs - b.atMs)) w.event(e);
@@ -258,6 +268,7 @@ export function writeFixtureRun(root: string, o: FixtureOptions): string {
     versions: { capbench: '0.1.0', node: 'v20.20.2', driver: 'builtin' },
     targets,
     command: o.command ?? ['capbench', 'run', o.scenario, '--quick'],
+    ...(repeat === 1 ? {} : { repeat }),
   };
   writeRunRecord(dir, record);
   return dir;

@@ -12,7 +12,8 @@ import { profiles, scenarioNames, type ScenarioName } from '../../../scenarios/l
 import { HarnessError, type TargetFigures, type TargetRun, type WindowFigures } from '../../model/index.ts';
 import { isScenarioName } from '../../scenario/load-profile.ts';
 import { ms, pct, rps, sec } from '../format.ts';
-import type { ReportRun } from '../runs.ts';
+import { intervalText, summarise, summaryText } from '../../measure/repeated-figures.ts';
+import { repetitionFigures, type ReportRun } from '../runs.ts';
 
 export const SEED_CLAIMS_FILE = fileURLToPath(new URL('./seeds.yaml', import.meta.url));
 
@@ -23,21 +24,27 @@ export const PLATFORM_LABEL: Record<Platform, string> = { kubernetes: 'Kubernete
 interface ClaimFigure {
   /** the measured value, formatted; null = this target has no such figure */
   value(f: TargetFigures, w: WindowFigures): string | null;
+  /**
+   * the claim's one number (what an interval is given for over repetitions) and its formatter;
+   * `label` names it when the value says more than that number (scale-up, downtime)
+   */
+  main: { label?: string; pick(f: TargetFigures, w: WindowFigures): number | null; fmt(v: number | null): string };
 }
 
 /** The figures a claim may name (`measure.figure`); `w` is the claim's window, else the whole run. */
 export const CLAIM_FIGURES = {
-  'avg-latency': { value: (_f, w) => (w.avgMs === null ? null : ms(w.avgMs)) },
-  'p95-latency': { value: (_f, w) => (w.p95Ms === null ? null : ms(w.p95Ms)) },
-  'error-rate': { value: (_f, w) => (w.requests === 0 ? null : pct(w.errorRate)) },
-  throughput: { value: (_f, w) => (w.requests === 0 ? null : rps(w.throughputRps)) },
+  'avg-latency': { value: (_f, w) => (w.avgMs === null ? null : ms(w.avgMs)), main: { pick: (_f, w) => w.avgMs, fmt: ms } },
+  'p95-latency': { value: (_f, w) => (w.p95Ms === null ? null : ms(w.p95Ms)), main: { pick: (_f, w) => w.p95Ms, fmt: ms } },
+  'error-rate': { value: (_f, w) => (w.requests === 0 ? null : pct(w.errorRate)), main: { pick: (_f, w) => (w.requests === 0 ? null : w.errorRate), fmt: pct } },
+  throughput: { value: (_f, w) => (w.requests === 0 ? null : rps(w.throughputRps)), main: { pick: (_f, w) => (w.requests === 0 ? null : w.throughputRps), fmt: rps } },
   'scale-up': {
     value: (f) =>
       f.minReadyReplicas === null || f.peakReadyReplicas === null
         ? null
         : `${f.minReadyReplicas} → ${f.peakReadyReplicas} ready pods, peak after ${sec(f.timeToPeakReadyS, '?')} (first scale-up after ${sec(f.scaleUpReactionS, 'never')})`,
+    main: { label: 'first scale-up after', pick: (f) => f.scaleUpReactionS, fmt: (v) => sec(v, 'never') },
   },
-  downtime: { value: (f) => `${sec(f.downtimeS)} down (longest outage ${sec(f.longestOutageS)})` },
+  downtime: { value: (f) => `${sec(f.downtimeS)} down (longest outage ${sec(f.longestOutageS)})`, main: { label: 'downtime', pick: (f) => f.downtimeS, fmt: sec } },
 } satisfies Record<string, ClaimFigure>;
 export type ClaimFigureName = keyof typeof CLAIM_FIGURES;
 const FIGURE_NAMES = Object.keys(CLAIM_FIGURES) as ClaimFigureName[];
@@ -60,8 +67,11 @@ export interface Claim {
   scenario: ScenarioName;
   platform: Platform;
   claimed: string;
-  /** the measured value for each target of that platform that produced it, formatted */
-  measured: Array<{ runId: string; target: string; value: string }>;
+  /**
+   * the measured value for each target of that platform that produced it, formatted — over
+   * repetitions the median figures' value, and `interval` the claim's number as median [interval] (n)
+   */
+  measured: Array<{ runId: string; target: string; value: string; interval?: string }>;
   /** when nothing was measured: why, and what would measure it */
   unmeasured?: string;
 }
@@ -121,9 +131,18 @@ export function claims(config: ClaimsConfig, runs: readonly ReportRun[]): Claim[
     for (const r of ran) {
       for (const t of r.targets) {
         if (t.run.kind !== c.platform || t.figures === null) continue;
-        const w = c.measure.window === undefined ? t.figures.overall : t.figures.windows.find((x) => x.name === c.measure.window);
+        const windowOf = (f: TargetFigures): WindowFigures | undefined => (c.measure.window === undefined ? f.overall : f.windows.find((x) => x.name === c.measure.window));
+        const w = windowOf(t.figures);
         const value = w ? fig.value(t.figures, w) : null;
-        if (value !== null) measured.push({ runId: r.saved.record.runId, target: t.run.name, value });
+        if (value === null) continue;
+        const reps = repetitionFigures(t);
+        if (reps.length <= 1) {
+          measured.push({ runId: r.saved.record.runId, target: t.run.name, value });
+          continue;
+        }
+        const s = summarise(reps.map((f) => { const rw = windowOf(f); return rw ? fig.main.pick(f, rw) : null; }));
+        const interval = fig.main.label === undefined ? intervalText(s, fig.main.fmt) : `${fig.main.label} ${summaryText(s, fig.main.fmt)}`;
+        measured.push({ runId: r.saved.record.runId, target: t.run.name, value, interval });
       }
     }
     const claim: Claim = { topic: c.topic, scenario: c.scenario, platform: c.platform, claimed: c.claimed, measured };

@@ -4,13 +4,14 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { TIMELINE_COLUMNS, opt, round, timelineCsv, timelineRows, type TimelineRow } from '../../measure/timeline-rows.ts';
-import type { ReportRun } from '../runs.ts';
+import { summariseFigures } from '../../measure/repeated-figures.ts';
+import { repetitionFigures, type ReportRun } from '../runs.ts';
 import type { Verdict } from '../verdict/verdict.ts';
 
 export { TIMELINE_COLUMNS, timelineCsv, timelineRows, type TimelineRow };
 
 export const SUMMARY_COLUMNS = [
-  'run_id', 'scenario', 'target', 'kind', 'run_status', 'target_status', 'model', 'driver', 'figures_source',
+  'run_id', 'scenario', 'target', 'kind', 'run_status', 'target_status', 'model', 'driver', 'figures_source', 'repetitions',
   'gates', 'gates_failed', 'requests', 'failures', 'error_rate', 'throughput_rps', 'avg_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms',
   'worst_window_p95_ms', 'worst_window_p95', 'worst_window_error_rate', 'worst_window_error',
   'downtime_s', 'longest_outage_s', 'time_to_recover_s', 'capacity_back_s', 'scale_up_reaction_s', 'time_to_peak_ready_s',
@@ -18,7 +19,10 @@ export const SUMMARY_COLUMNS = [
 ] as const;
 export type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], string | number>;
 
-/** One row per scenario × target (per run) with the key figures and the gate result. */
+/**
+ * One row per scenario × target (per run) with the key figures and the gate result. With
+ * repetitions every figure is the median over them (figures.csv has the intervals).
+ */
 export function summaryRows(runs: readonly ReportRun[], verdict: Verdict): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const run of runs) {
@@ -42,6 +46,7 @@ export function summaryRows(runs: readonly ReportRun[], verdict: Verdict): Summa
         model: rec.model,
         driver: rec.driver,
         figures_source: t.figuresSource,
+        repetitions: repetitionFigures(t).length,
         gates: tv ? tv.result : '',
         gates_failed: tv ? tv.failed.length : '',
         requests: f ? f.overall.requests : '',
@@ -72,6 +77,47 @@ export function summaryRows(runs: readonly ReportRun[], verdict: Verdict): Summa
     }
   }
   return rows;
+}
+
+export const FIGURES_COLUMNS = ['run_id', 'scenario', 'target', 'kind', 'figure', 'n', 'missing', 'median', 'lower', 'upper', 'coverage', 'interval', 'values'] as const;
+export type FiguresRow = Record<(typeof FIGURES_COLUMNS)[number], string | number>;
+
+/**
+ * figures.csv: every figure of every target as median [lower, upper] (n) over its repetitions —
+ * the order-statistic interval of the median with its achieved coverage; `interval` is
+ * `single-run` (no interval) for one run. `values` lists each repetition's value (space-separated, empty = none).
+ */
+export function figuresRows(runs: readonly ReportRun[]): FiguresRow[] {
+  const rows: FiguresRow[] = [];
+  for (const run of runs) {
+    const rec = run.saved.record;
+    for (const t of run.targets) {
+      const reps = repetitionFigures(t);
+      if (reps.length === 0) continue;
+      for (const [figure, s] of Object.entries(summariseFigures(reps))) {
+        rows.push({
+          run_id: rec.runId,
+          scenario: rec.scenario,
+          target: t.run.name,
+          kind: t.run.kind,
+          figure,
+          n: s.n,
+          missing: s.missing,
+          median: opt(s.median, 4),
+          lower: opt(s.lower, 4),
+          upper: opt(s.upper, 4),
+          coverage: opt(s.coverage, 4),
+          interval: s.method,
+          values: s.values.map((v) => (v === null ? '' : round(v, 4))).join(' '),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+export function figuresCsv(rows: FiguresRow[]): string {
+  return stringify(rows, { header: true, columns: [...FIGURES_COLUMNS] });
 }
 
 export function summaryCsv(rows: SummaryRow[]): string {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { isCapacityRun, onlyCapacity } from '../capacity/facts.ts';
 import type { ReportData } from '../data.ts';
 import { capacityTableMd, capacityTopMd } from './capacity.ts';
-import { ms, pct, rps, sec } from '../format.ts';
+import type { TargetFigures, WindowFigures } from '../../model/index.ts';
+import { figure, figuresBasis, ms, pct, rps, sec } from '../format.ts';
 import type { Reporter } from '../reporter.ts';
 import { VERDICT_LOOK } from '../verdict/headline.ts';
 import type { GateResult } from '../verdict/verdict.ts';
@@ -34,26 +35,30 @@ const top: MdSection = (d) => {
 const table: MdSection = (d) => {
   const rows = d.runs.filter((r) => !isCapacityRun(r)).flatMap((r) =>
     r.targets.map((t) => {
+      const c = { compactFor: r.repeat };
       const tv = d.verdict.targets.find((x) => x.runId === r.runId && x.target === t.name);
       const f = t.figures;
-      const ws = f ? (f.windows.length ? f.windows : [f.overall]) : [];
-      const p95 = ws.reduce<number | null>((a, w) => (w.p95Ms !== null && (a === null || w.p95Ms > a) ? w.p95Ms : a), null);
-      const err = ws.reduce<number | null>((a, w) => (a === null || w.errorRate > a ? w.errorRate : a), null);
-      const judged = tv ? (tv.result === 'pass' ? 'pass' : tv.result === 'fail' ? `**fail** (${tv.failed.length})` : 'no data') : '–';
+      // the worst window of each repetition, then median [interval] (n) over them
+      const windowsOf = (x: TargetFigures): WindowFigures[] => (x.windows.length ? x.windows : [x.overall]);
+      const p95 = figure(t, (x) => windowsOf(x).reduce<number | null>((a, w) => (w.p95Ms !== null && (a === null || w.p95Ms > a) ? w.p95Ms : a), null), ms, c);
+      const err = figure(t, (x) => windowsOf(x).reduce<number | null>((a, w) => (a === null || w.errorRate > a ? w.errorRate : a), null), pct, c);
+      const judged = tv ? (tv.result === 'pass' ? 'pass' : tv.result === 'fail' ? `**fail** (${tv.failed.length})` : tv.result === 'inconclusive' ? '**inconclusive**' : 'no data') : '–';
       const res = t.generator.status === 'invalid' ? `**INVALID** (generator-bound ${pct(t.generator.generatorBoundShare)}) · ${judged}` : judged;
       const status = r.status === 'completed' && t.status === 'completed' ? 'completed' : `**${r.status !== 'completed' ? r.status : t.status}**${t.error ? `: ${cell(t.error)}` : ''}`;
-      return `| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${ms(p95)} | ${pct(err)} | ${f ? sec(f.downtimeS) : '–'} | ${f ? rps(f.overall.throughputRps) : '–'} |`;
+      return `| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${f ? p95 : '–'} | ${f ? err : '–'} | ${f ? figure(t, (x) => x.downtimeS, sec, c) : '–'} | ${f ? figure(t, (x) => x.overall.throughputRps, rps, c) : '–'} |`;
     }),
   );
   if (rows.length === 0) return [];
-  return ['| scenario | target | kind | run | gates | worst p95 | worst error rate | downtime | throughput |', '|---|---|---|---|---|---:|---:|---:|---:|', ...rows, ''];
+  const basis = [...new Set(d.runs.map((r) => figuresBasis(r.repeat)))].join(' · ');
+  return [`Figures: ${basis}.`, '', '| scenario | target | kind | run | gates | worst p95 | worst error rate | downtime | throughput |', '|---|---|---|---|---|---:|---:|---:|---:|', ...rows, ''];
 };
 
 const gates: MdSection = (d) => {
   const v = d.verdict;
-  const others = v.gates.filter((g) => !g.candidate && !g.pass);
+  const others = v.gates.filter((g) => !g.candidate && g.outcome === 'FAIL');
   const out: string[] = [];
   if (v.failedGates.length) out.push('### Failed gates — Kubernetes', '', ...v.failedGates.map(gateLine), '');
+  if (v.inconclusiveGates.length) out.push('### Undecided gates — Kubernetes (INCONCLUSIVE: the interval contains the limit)', '', ...v.inconclusiveGates.map(gateLine), '');
   if (others.length) out.push('### Failed gates — other targets (for comparison, not part of the verdict)', '', ...others.map(gateLine), '');
   return out;
 };
@@ -71,11 +76,24 @@ const regressions: MdSection = (d) => {
   ];
 };
 
+const comparisons: MdSection = (d) => {
+  const cs = d.verdict.comparisons.filter((c) => c.n > 1 || c.nAgainst > 1);
+  if (cs.length === 0) return [];
+  return [
+    '### Kubernetes against Compose',
+    '',
+    'Difference = Hodges–Lehmann shift (Kubernetes − Compose) with its distribution-free interval; p = two-sided Mann–Whitney U; significant when p < 0.05 and the interval excludes 0.',
+    '',
+    ...cs.map((c) => `- ${c.significant ? '**' : ''}${cell(c.scenario)} / ${cell(c.target)} vs ${cell(c.against)}${c.significant ? '**' : ''}: ${cell(c.text)}`),
+    '',
+  ];
+};
+
 const notes: MdSection = (d) => (d.verdict.notes.length ? ['### Notes', '', ...d.verdict.notes.map((n) => `- ${cell(n)}`), ''] : []);
 
 const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\``).join(', ')}`, ''];
 
-export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, gates, regressions, notes, footer];
+export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, gates, comparisons, regressions, notes, footer];
 
 /** `htmlLink` is the path of index.html relative to summary.md. */
 export function renderSummaryMd(d: ReportData, htmlLink: string): string {

@@ -35,6 +35,13 @@ export const VERDICT_LOOK: Record<VerdictKind, VerdictLook> = {
     headline: (v) => `${plural(v.failedGates.length, 'gate')} failed on Kubernetes.`,
     decidingCaption: 'furthest over their limits',
   },
+  INCONCLUSIVE: {
+    badge: 'INCONCLUSIVE',
+    cls: 'inconclusive',
+    icon: '❔',
+    headline: (v) => `No gate failed on Kubernetes, but ${plural(v.inconclusiveGates.length, 'gate')} cannot be decided from these repetitions: the interval contains the limit.${v.nextStep ? ` Next: ${v.nextStep}.` : ''}`,
+    decidingCaption: 'undecided, nearest over their limits',
+  },
   INVALID: {
     badge: 'INVALID',
     cls: 'invalid',

@@ -1,24 +1,32 @@
 /**
- * The go/no-go verdict: SLO gates applied to every target's figures, and regressions
- * against baseline runs. Pure functions of ReportRuns and an SloConfig.
+ * The go/no-go verdict: SLO gates applied to every target's figures (over repetitions: on
+ * their intervals), regressions against baseline runs (regressions.ts) and each Kubernetes
+ * target against Compose (compare.ts). Pure functions of ReportRuns and an SloConfig.
  */
-import type { TargetFigures } from '../../model/index.ts';
+import type { GateVerdict } from '../../measure/stats/gate.ts';
+import { MAX_REPEAT, type TargetFigures } from '../../model/index.ts';
 import { isCapacityRun } from '../capacity/facts.ts';
-import type { ReportRun, ReportTarget } from '../runs.ts';
+import { repetitionFigures, type ReportRun, type ReportTarget } from '../runs.ts';
 import { GATE_INFO, GATE_KEYS, gatesFor, type GateKey, type SloConfig } from '../../scenario/slo-file.ts';
 import { gateValue } from '../format.ts';
+import { compareTargets, type Comparison } from './compare.ts';
 import { judgeGenerators } from './generator.ts';
+import { findRegressions, type Regression } from './regressions.ts';
+import { judgeRepeated, repeatedValue, type RepeatedGate } from './repeated-gate.ts';
 import { noKubernetesLine, unavailableTargets, type UnavailableTarget } from './next-step.ts';
 
+export { findRegressions, type Regression } from './regressions.ts';
+
 /**
- * GO: every Kubernetes target passed every gate. NO-GO: at least one failed. NO DATA: no
+ * GO: every Kubernetes target passed every gate. NO-GO: at least one failed. INCONCLUSIVE:
+ * none failed, but the repetitions' intervals of at least one contain its limit. NO DATA: no
  * Kubernetes target produced figures (none could be had, none was asked for, or each failed).
  * INVALID: a target's load generator could not keep its schedule in more than 5 % of the
  * seconds, so the figures are not evidence (whatever the gates say).
  * Every place that shows a verdict keys its presentation by this union, so a new kind
  * (INCONCLUSIVE, INVALID) does not compile until each place says how to show it.
  */
-export type VerdictKind = 'GO' | 'NO-GO' | 'NO DATA' | 'INVALID';
+export type VerdictKind = 'GO' | 'NO-GO' | 'INCONCLUSIVE' | 'NO DATA' | 'INVALID';
 
 /** One figure checked against one limit. */
 export interface GateResult {
@@ -33,30 +41,21 @@ export interface GateResult {
   /** window name, fault label, or null for run-wide figures */
   subject: string | null;
   limit: number | null;
-  /** null = no value (no request completed, never recovered, no fault recorded, …) */
+  /** the median over the repetitions (the value of a single run); null = no value (no request completed, never recovered, no fault recorded, …) */
   actual: number | null;
+  /** outcome === 'PASS' */
   pass: boolean;
+  /** PASS only when the interval's worse end meets the limit, FAIL only when its better end misses it; a single run by its value */
+  outcome: GateVerdict;
+  /** repetitions judged: 1 = single run, no interval */
+  n: number;
+  /** the interval of the median over the repetitions (achieved coverage); null for a single run */
+  interval: RepeatedGate['interval'];
+  /** INCONCLUSIVE: the repetitions in total that would likely resolve it */
+  toResolve: RepeatedGate['toResolve'];
   /** actual − limit when failed with a value */
   overBy: number | null;
   /** human text, e.g. `p95 latency in spike: 1234 ms > 1000 ms (over by 234 ms)` */
-  text: string;
-}
-
-export interface Regression {
-  runId: string;
-  baselineRunId: string;
-  scenario: string;
-  target: string;
-  candidate: boolean;
-  gate: GateKey;
-  subject: string | null;
-  baseline: number | null;
-  current: number | null;
-  /** current − baseline (null when either is missing) */
-  delta: number | null;
-  /** the worsening the rule tolerates: max(margin × |baseline|, floor) */
-  allowed: number | null;
-  regressed: boolean;
   text: string;
 }
 
@@ -67,7 +66,9 @@ export interface TargetVerdict {
   kind: string;
   status: string;
   candidate: boolean;
-  result: 'pass' | 'fail' | 'no data';
+  result: 'pass' | 'fail' | 'inconclusive' | 'no data';
+  /** repetitions that produced figures */
+  repetitions: number;
   failed: GateResult[];
 }
 
@@ -90,6 +91,10 @@ export interface Verdict {
   failedGates: GateResult[];
   targets: TargetVerdict[];
   regressions: Regression[];
+  /** each Kubernetes target against the run's Compose target, per figure */
+  comparisons: Comparison[];
+  /** gates of candidate targets whose interval contains the limit (what makes INCONCLUSIVE) */
+  inconclusiveGates: GateResult[];
   notes: string[];
 }
 
@@ -128,11 +133,18 @@ export function gateValues(f: TargetFigures, gate: GateKey, windows: string[] | 
   }
 }
 
-function gateText(gate: GateKey, subject: string | null, limit: number, actual: number | null, pass: boolean, missing?: string): string {
+function gateText(gate: GateKey, subject: string | null, limit: number, j: RepeatedGate, missing?: string): string {
   const what = `${GATE_INFO[gate].label}${subject === null ? '' : ` in ${subject}`}`;
-  if (actual === null) return `${what}: ${missing ?? 'no value'} (limit ${gateValue(gate, limit)})`;
-  if (pass) return `${what}: ${gateValue(gate, actual)} ≤ ${gateValue(gate, limit)}`;
-  return `${what}: ${gateValue(gate, actual)} > ${gateValue(gate, limit)} (over by ${gateValue(gate, actual - limit)})`;
+  const { actual } = j;
+  if (actual === null && j.interval === null) return `${what}: ${missing ?? 'no value'} (limit ${gateValue(gate, limit)})`;
+  const shown = repeatedValue(gate, j, missing ?? 'no value');
+  if (j.outcome === 'PASS') return `${what}: ${shown} ≤ ${gateValue(gate, limit)}`;
+  if (j.outcome === 'INCONCLUSIVE') {
+    const runs = j.toResolve?.runs;
+    return `${what}: ${shown} contains the limit ${gateValue(gate, limit)} — INCONCLUSIVE${runs ? `; about ${runs} runs would likely resolve it` : j.toResolve ? ` (${j.toResolve.reason})` : ''}`;
+  }
+  if (actual === null) return `${what}: ${shown} (limit ${gateValue(gate, limit)})`;
+  return `${what}: ${shown} > ${gateValue(gate, limit)} (over by ${gateValue(gate, actual - limit)})`;
 }
 
 /** Every gate of the target's scenario applied to its figures. */
@@ -141,85 +153,27 @@ export function evaluateTarget(run: ReportRun, t: ReportTarget, slo: SloConfig):
   const base = { runId: rec.runId, scenario: rec.scenario, target: t.run.name, targetKind: t.run.kind, candidate: t.run.kind === 'kubernetes' };
   if (t.figures === null) {
     const why = `no figures: target ${t.run.status}${t.run.error ? ` (${t.run.error})` : ''}`;
-    return [{ ...base, gate: 'data', subject: null, limit: null, actual: null, pass: false, overBy: null, text: why }];
+    return [{ ...base, gate: 'data', subject: null, limit: null, actual: null, pass: false, outcome: 'FAIL', n: 0, interval: null, toResolve: null, overBy: null, text: why }];
   }
   const { gates, windows } = gatesFor(slo, rec.scenario, t.run.name);
+  const reps = repetitionFigures(t);
   const out: GateResult[] = [];
   for (const gate of GATE_KEYS) {
     const lim = gates[gate];
     if (lim === undefined) continue;
+    const perRep = reps.map((f) => gateValues(f, gate, windows));
     for (const v of gateValues(t.figures, gate, windows)) {
-      const pass = v.value !== null && v.value <= lim;
+      const j = judgeRepeated(perRep.map((vs) => vs.find((x) => x.subject === v.subject)?.value ?? null), lim);
       out.push({
         ...base,
         gate,
         subject: v.subject,
         limit: lim,
-        actual: v.value,
-        pass,
-        overBy: !pass && v.value !== null ? v.value - lim : null,
-        text: gateText(gate, v.subject, lim, v.value, pass, v.missing),
+        pass: j.outcome === 'PASS',
+        ...j,
+        overBy: j.outcome === 'FAIL' && j.actual !== null ? j.actual - lim : null,
+        text: gateText(gate, v.subject, lim, j, v.missing),
       });
-    }
-  }
-  return out;
-}
-
-/** Baseline comparison: same scenario + target, the newest baseline run wins. */
-export function findRegressions(runs: ReportRun[], baselines: ReportRun[], slo: SloConfig): Regression[] {
-  const out: Regression[] = [];
-  for (const run of runs) {
-    const rec = run.saved.record;
-    for (const t of run.targets) {
-      if (t.figures === null) continue;
-      const matches = baselines
-        .filter((b) => b.saved.record.scenario === rec.scenario && b.saved.record.runId !== rec.runId)
-        .flatMap((b) => b.targets.filter((bt) => bt.run.name === t.run.name && bt.figures !== null).map((bt) => ({ b, bt })))
-        .sort((x, y) => y.b.saved.record.startedAt.localeCompare(x.b.saved.record.startedAt));
-      const m = matches[0];
-      if (!m) continue;
-      const { gates, windows } = gatesFor(slo, rec.scenario, t.run.name);
-      let keys = GATE_KEYS.filter((k) => gates[k] !== undefined);
-      if (keys.length === 0) keys = ['p95Ms', 'errorRate', 'downtimeS'];
-      for (const gate of keys) {
-        const cur = gateValues(t.figures, gate, windows);
-        const old = gateValues(m.bt.figures!, gate, windows);
-        for (const c of cur) {
-          const o = old.find((x) => x.subject === c.subject);
-          if (!o) continue;
-          const floor = slo.regressionFloors[gate];
-          let regressed = false;
-          let delta: number | null = null;
-          let allowed: number | null = null;
-          if (o.value !== null && c.value === null) regressed = true;
-          else if (o.value !== null && c.value !== null) {
-            delta = c.value - o.value;
-            allowed = Math.max(slo.regressionMargin * Math.abs(o.value), floor);
-            regressed = delta > allowed;
-          }
-          const what = `${GATE_INFO[gate].label}${c.subject === null ? '' : ` in ${c.subject}`}`;
-          const text = regressed
-            ? delta === null
-              ? `${what}: ${gateValue(gate, o.value)} → ${c.missing ?? 'none'}`
-              : `${what}: ${gateValue(gate, o.value)} → ${gateValue(gate, c.value)} (worse by ${gateValue(gate, delta)}, allowed ${gateValue(gate, allowed)})`
-            : `${what}: ${gateValue(gate, o.value)} → ${gateValue(gate, c.value)}`;
-          out.push({
-            runId: rec.runId,
-            baselineRunId: m.b.saved.record.runId,
-            scenario: rec.scenario,
-            target: t.run.name,
-            candidate: t.run.kind === 'kubernetes',
-            gate,
-            subject: c.subject,
-            baseline: o.value,
-            current: c.value,
-            delta,
-            allowed,
-            regressed,
-            text,
-          });
-        }
-      }
     }
   }
   return out;
@@ -247,7 +201,8 @@ export function decide(allRuns: ReportRun[], slo: SloConfig, baselines: ReportRu
     for (const t of run.targets) {
       const res = evaluateTarget(run, t, slo);
       gates.push(...res);
-      const failed = res.filter((g) => !g.pass);
+      const failed = res.filter((g) => g.outcome === 'FAIL');
+      const unsure = res.some((g) => g.outcome === 'INCONCLUSIVE');
       targets.push({
         runId: rec.runId,
         scenario: rec.scenario,
@@ -255,7 +210,8 @@ export function decide(allRuns: ReportRun[], slo: SloConfig, baselines: ReportRu
         kind: t.run.kind,
         status: t.run.status,
         candidate: t.run.kind === 'kubernetes',
-        result: t.figures === null ? 'no data' : failed.length > 0 ? 'fail' : 'pass',
+        result: t.figures === null ? 'no data' : failed.length > 0 ? 'fail' : unsure ? 'inconclusive' : 'pass',
+        repetitions: repetitionFigures(t).length,
         failed,
       });
     }
@@ -264,10 +220,12 @@ export function decide(allRuns: ReportRun[], slo: SloConfig, baselines: ReportRu
   const unavailable = unavailableTargets(allRuns);
   const candidates = targets.filter((t) => t.candidate);
   const withData = candidates.filter((t) => t.result !== 'no data');
-  const failedGates = gates.filter((g) => g.candidate && !g.pass);
+  const failedGates = gates.filter((g) => g.candidate && g.outcome === 'FAIL');
+  const inconclusiveGates = gates.filter((g) => g.candidate && g.outcome === 'INCONCLUSIVE');
   const generator = judgeGenerators(runs, baselines);
   notes.push(...generator.notes);
-  const common = { sloFile: slo.file, gates, failedGates, targets, regressions, notes, unavailable };
+  const comparisons = compareTargets(runs);
+  const common = { sloFile: slo.file, gates, failedGates, inconclusiveGates, targets, regressions, comparisons, notes, unavailable };
   if (runs.length === 0 && capacity.length > 0) {
     const nextStep = 'for a go/no-go, run the spike, node-crash and rolling-update scenarios: `npx capbench run all --target …`';
     return { verdict: 'NO DATA', reason: `No go/no-go: these runs measure capacity (how much each target carries at its SLO), which gates do not judge — ${nextStep}`, deciding: [], nextStep, ...common };
@@ -287,6 +245,18 @@ export function decide(allRuns: ReportRun[], slo: SloConfig, baselines: ReportRu
     const worst = deciding[0]!;
     const reason = `${failedGates.length} gate${failedGates.length === 1 ? '' : 's'} failed on Kubernetes; worst: ${worst.scenario}/${worst.target}: ${worst.text}`;
     return { verdict: 'NO-GO', reason, deciding, ...common };
+  }
+  if (inconclusiveGates.length > 0) {
+    const deciding = mostSevere(inconclusiveGates);
+    const runs = inconclusiveGates.map((g) => g.toResolve?.runs ?? null);
+    const most = runs.every((r) => r !== null) ? Math.max(...(runs as number[])) : null;
+    const reason = `no gate failed on Kubernetes, but ${inconclusiveGates.length} cannot be decided from these repetitions (the interval contains the limit); worst: ${deciding[0]!.scenario}/${deciding[0]!.target}: ${deciding[0]!.text}`;
+    const nextStep = most === null
+      ? 'run more repetitions (`--repeat`), or on a quieter machine to narrow the intervals'
+      : most > MAX_REPEAT
+        ? `about ${most} runs would likely resolve it — more than \`--repeat\` allows (${MAX_REPEAT}); narrow the spread instead (a quieter machine, the full profile) and run again with \`--repeat ${MAX_REPEAT}\``
+        : `run again with \`--repeat ${most}\` (about ${most} runs would likely resolve every undecided gate)`;
+    return { verdict: 'INCONCLUSIVE', reason, deciding, nextStep, ...common };
   }
   // a figure at 0 % of its limit decided nothing; a GO with only such figures shows none
   const deciding = mostSevere(gates.filter((g) => g.candidate && severity(g) > 0));

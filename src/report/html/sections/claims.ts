@@ -15,7 +15,7 @@ export const claimsSection: HtmlSection = {
       const rows = d.claims.filter((c) => c.scenario === s).map((c) => `<tr><td>${esc(c.topic)}</td><td>${esc(PLATFORM_LABEL[c.platform])}</td><td class="claim">${esc(c.claimed)} <span class="tag claimtag">claim</span></td><td>${
         c.measured.length === 0
           ? `<span class="muted">not measured — ${escCode(c.unmeasured ?? '')}</span>`
-          : c.measured.map((m) => `<div><span class="tag meas">measured</span> ${esc(m.target)}: <b>${esc(m.value)}</b> <span class="muted">run ${esc(m.runId)}</span></div>`).join('')
+          : c.measured.map((m) => `<div><span class="tag meas">measured</span> ${esc(m.target)}: <b>${esc(m.value)}</b>${m.interval ? ` <span class="interval">${esc(m.interval)}</span>` : ''} <span class="muted">run ${esc(m.runId)}</span></div>`).join('')
       }</td></tr>`);
       return `<tr class="group"><th colspan="4">${esc(s)}</th></tr>${rows.join('')}`;
     });

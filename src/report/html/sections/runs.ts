@@ -36,6 +36,7 @@ ${evRows.map(({ t, e }) => `<tr><td class="num">${clockS(e.atMs)}</td><td>${esc(
   return `<section class="run" id="run-${esc(r.runId)}"><h2>${esc(r.scenario)} <span class="muted">run ${esc(r.runId)}</span> ${statusTag(r.status)}</h2>
 ${r.status !== 'completed' ? `<p class="banner">This run is <b>${esc(r.status)}</b>${r.reason ? `: ${esc(r.reason)}` : ''}. Charts and figures cover only the seconds that were measured.</p>` : ''}
 <p class="muted">SLO of the profile: p95 ≤ ${esc(num(r.slo.p95Ms))} ms, error rate ≤ ${esc(pct(r.slo.errorRate))}. Windows: ${r.windows.map((w) => `${esc(w.name)} ${w.startS}–${w.endS} s`).join(' · ') || 'none'}. Shaded: fault windows; dotted verticals: platform events; dashed red: SLO. Click a chart to inspect that second.</p>
+${r.repeat > 1 ? `<p class="muted">${r.repeat} repetitions of each target: the charts draw each target's first repetition that has figures; every repetition's series is in the run directory (<code>targets/&lt;target&gt;.rep&lt;k&gt;/</code>) and its figures in figures.csv.</p>` : ''}
 ${health.length ? `<p class="muted generator">${health.join(' · ')}</p>` : ''}
 ${notes.length ? `<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 ${charts.length ? rows.join('') : '<p class="banner">No series were saved for this run — nothing to chart.</p>'}

@@ -4,41 +4,45 @@
  */
 import { isCapacityRun, onlyCapacity } from '../../capacity/facts.ts';
 import type { ReportData, ReportRunData, ReportTargetData } from '../../data.ts';
-import { count, ms, pct, rps, sec } from '../../format.ts';
+import type { TargetFigures, WindowFigures } from '../../../model/index.ts';
+import { count, figure, figuresBasis, ms, pct, rps, sec } from '../../format.ts';
 import { esc, statusTag, swatch, type HtmlSection } from '../parts.ts';
 
-function windowsCell(t: ReportTargetData, pick: 'p95' | 'err'): string {
+function windowsCell(t: ReportTargetData, pick: 'p95' | 'err', c: { compactFor: number }): string {
   const f = t.figures;
   if (!f) return '–';
   const ws = f.windows.length ? f.windows : [f.overall];
-  return ws.map((w) => `<div><span class="muted">${esc(w.name)}</span> ${pick === 'p95' ? ms(w.p95Ms) : pct(w.errorRate)}</div>`).join('');
+  const inWindow = (x: TargetFigures, name: string): WindowFigures | undefined => (x.windows.length ? x.windows.find((w) => w.name === name) : x.overall);
+  return ws.map((w) => `<div><span class="muted">${esc(w.name)}</span> ${esc(pick === 'p95' ? figure(t, (x) => inWindow(x, w.name)?.p95Ms ?? null, ms, c) : figure(t, (x) => inWindow(x, w.name)?.errorRate ?? null, pct, c))}</div>`).join('');
 }
 
 function summaryTable(d: ReportData): string {
   const rows: string[] = [];
   for (const r of d.runs.filter((x) => !isCapacityRun(x))) {
+    // n and the coverage are said once above the table; a cell says n only where it differs
+    const c = { compactFor: r.repeat };
     for (const t of r.targets) {
       const f = t.figures;
       const tv = d.verdict.targets.find((x) => x.runId === r.runId && x.target === t.name);
       const res = tv?.result ?? '–';
       const faults = f?.faults ?? [];
-      const ttr = faults.length === 0 ? '–' : faults.map((x) => sec(x.timeToRecoverS, 'never')).join(', ');
+      const ttr = faults.length === 0 ? '–' : faults.map((_x, i) => esc(figure(t, (y) => y.faults[i]?.timeToRecoverS ?? null, (v) => sec(v, 'never'), c))).join(', ');
       const rollout = faults.filter((x) => x.window.kind === 'rolling-update');
       const failedRollout = rollout.length === 0 ? '–' : count(rollout.reduce((a, x) => a + x.failedRequests, 0));
-      const scale = f?.scaleUpReactionS === undefined ? '–' : f.scaleUpReactionS === null ? (r.scenario === 'spike' ? 'no scale-up' : '–') : sec(f.scaleUpReactionS);
+      const scale = f?.scaleUpReactionS === undefined ? '–' : f.scaleUpReactionS === null ? (r.scenario === 'spike' ? 'no scale-up' : '–') : esc(figure(t, (x) => x.scaleUpReactionS, sec, c));
       rows.push(`<tr class="${res === 'fail' ? 'rowfail' : ''}">
 <td>${esc(r.scenario)}${r.status !== 'completed' ? ` ${statusTag(r.status)}` : ''}</td>
 <td>${swatch(t)}<div class="muted">${esc(t.kind)}</div></td>
 <td><span class="tag ${res === 'pass' ? 'ok' : res === 'fail' ? 'bad' : 'warn'}">${esc(res)}</span>${tv && tv.failed.length ? `<div class="muted">${tv.failed.length} failed</div>` : ''}${!f && t.error ? `<div class="muted">${esc(t.status)}: ${esc(t.error)}</div>` : ''}</td>
-<td class="num">${windowsCell(t, 'p95')}</td>
-<td class="num">${windowsCell(t, 'err')}</td>
-<td class="num">${f ? sec(f.downtimeS) : '–'}</td>
-<td class="num">${f ? sec(f.longestOutageS) : '–'}</td>
+<td class="num">${windowsCell(t, 'p95', c)}</td>
+<td class="num">${windowsCell(t, 'err', c)}</td>
+<td class="num">${f ? esc(figure(t, (x) => x.downtimeS, sec, c)) : '–'}</td>
+<td class="num">${f ? esc(figure(t, (x) => x.longestOutageS, sec, c)) : '–'}</td>
 <td class="num">${ttr}</td>
 <td class="num">${scale}</td>
 <td class="num">${f ? `${count(f.peakReadyReplicas)}${f.peakDesiredReplicas !== null ? ` <span class="muted">/ ${count(f.peakDesiredReplicas)} desired</span>` : ''}` : '–'}</td>
 <td class="num">${failedRollout}</td>
-<td class="num">${f ? rps(f.overall.throughputRps) : '–'}<div class="muted">${f ? `${count(f.overall.requests)} req, ${count(f.overall.failures)} failed` : esc(t.status)}</div></td>
+<td class="num">${f ? esc(figure(t, (x) => x.overall.throughputRps, rps, c)) : '–'}<div class="muted">${f ? `${count(f.overall.requests)} req, ${count(f.overall.failures)} failed` : esc(t.status)}</div></td>
 </tr>`);
     }
   }
@@ -59,7 +63,7 @@ function contextTable(runs: readonly ReportRunData[], title: string): string {
 
 export const summarySection: HtmlSection = {
   id: 'summary',
-  render: (d) => (onlyCapacity(d.runs) ? '' : `<section id="summary"><h2>Summary per scenario × target</h2>\n${summaryTable(d)}</section>`),
+  render: (d) => (onlyCapacity(d.runs) ? '' : `<section id="summary"><h2>Summary per scenario × target</h2>\n<p class="muted basis">${[...new Set(d.runs.filter((r) => !isCapacityRun(r)).map((r) => figuresBasis(r.repeat)))].map(esc).join(' · ')}</p>\n${summaryTable(d)}</section>`),
 };
 
 export const contextSection: HtmlSection = {

@@ -4,6 +4,7 @@
  * available here.
  */
 import { GATE_INFO } from '../../../scenario/slo-file.ts';
+import { pct } from '../../../measure/stats/median-interval.ts';
 import { gateValue } from '../../format.ts';
 import { VERDICT_LOOK } from '../../verdict/headline.ts';
 import type { GateResult } from '../../verdict/verdict.ts';
@@ -15,7 +16,9 @@ function decidingItem(g: GateResult, manyRuns: boolean): string {
   if (g.gate === 'data' || g.actual === null || g.limit === null) return `<li><b>${where}</b>: ${esc(g.text)}</li>`;
   const what = `${GATE_INFO[g.gate].label}${g.subject === null ? '' : ` in ${g.subject}`}`;
   const over = g.overBy === null ? '' : ` · over by ${gateValue(g.gate, g.overBy)}`;
-  return `<li><span class="fig">${esc(gateValue(g.gate, g.actual))}</span> ${esc(what)} <span class="muted">· ${where} · limit ${esc(gateValue(g.gate, g.limit))}${esc(over)}</span></li>`;
+  const spread = g.interval === null ? '' : ` <span class="muted">[${esc(gateValue(g.gate, g.interval.lower))}, ${esc(gateValue(g.gate, g.interval.upper))}] (n = ${g.n}, ${esc(pct(g.interval.coverage))})</span>`;
+  const resolve = g.outcome === 'INCONCLUSIVE' ? ` · INCONCLUSIVE${g.toResolve?.runs ? `, about ${g.toResolve.runs} runs would likely resolve it` : ''}` : '';
+  return `<li><span class="fig">${esc(gateValue(g.gate, g.actual))}</span>${spread} ${esc(what)} <span class="muted">· ${where} · limit ${esc(gateValue(g.gate, g.limit))}${esc(over)}${esc(resolve)}</span></li>`;
 }
 
 export const verdictSection: HtmlSection = {
@@ -23,7 +26,7 @@ export const verdictSection: HtmlSection = {
   render(d) {
     const v = d.verdict;
     const look = VERDICT_LOOK[v.verdict];
-    const more = v.failedGates.length - v.deciding.filter((g) => !g.pass).length;
+    const more = v.failedGates.length - v.deciding.filter((g) => g.outcome === 'FAIL').length;
     const deciding = v.deciding.length === 0
       ? ''
       : `<div class="deciding"><span class="muted">deciding figures (${esc(look.decidingCaption)}):</span><ul>${v.deciding
@@ -38,6 +41,6 @@ export const verdictSection: HtmlSection = {
       : `<p class="unavailable"><span class="muted">not available here:</span> ${v.unavailable.map((u) => `${esc(u.target)} <span class="muted">(${esc(u.reason)})</span>`).join(' · ')}</p>`;
     return `<section class="verdict ${look.cls}" id="verdict"><div class="badge">${esc(look.badge)}</div><div class="why">
 <p class="reason">${escCode(look.headline(v))}</p>${deciding}${comparison}${reproduce}${unavailable}
-<p class="muted">Gates: <code>${esc(v.sloFile)}</code>. GO needs every Kubernetes target to pass every gate of its scenario.</p></div></section>`;
+<p class="muted">Gates: <code>${esc(v.sloFile)}</code>. GO needs every Kubernetes target to pass every gate of its scenario${d.runs.some((r) => r.repeat > 1) ? ' — with repetitions, the worse end of each interval' : ''}.</p></div></section>`;
   },
 };
