@@ -56,6 +56,8 @@ const coverage: Record<string, Coverage> = {
   'bash scripts/setup/k6.sh': { how: 'run by test', test: 'test/k6-setup.test.ts' },
   'npx capbench run spike --target local --driver k6 --k6-out csv=k6.csv': { how: 'run by test', test: 'test/e2e/k6-local.test.ts' },
   'npx capbench plan reports/<capacity-run> --users 100,1000,10000': { how: 'run by test', test: 'test/plan-cli.test.ts' },
+  'npx capbench cluster up kind': { how: 'run by test', test: 'test/e2e/kind.test.ts' },
+  'npx capbench cluster down kind': { how: 'run by test', test: 'test/e2e/kind.test.ts' },
   'npm run bench:crash': { how: 'covered by the nightly workflow', evidence: /npm run bench:all/ },
   'npm run bench:rollout': { how: 'covered by the nightly workflow', evidence: /npm run bench:all/ },
   'npm run bench:all': { how: 'covered by the nightly workflow', evidence: /npm run bench:all -- --target compose,kind/ },
