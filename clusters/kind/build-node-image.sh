@@ -167,7 +167,9 @@ PROXY_ROOT="${WORK}/proxy-root"
 mkdir -p "${PROXY_ROOT}"
 docker run --rm --label capbench.managed=true --entrypoint /bin/sh -v "${PROXY_ROOT}:/out" -v "${STAGE}/kube-proxy:/kube-proxy:ro" "${BASE_IMAGE}" -euc '
   files="/usr/sbin/xtables-nft-multi /usr/sbin/conntrack /kube-proxy"
-  for f in $files $(ldd $files | grep -oE "/[^ ]+\.so[^ ]*" | sort -u); do cp -L --parents "$f" /out/; done
+  # the libraries of the binaries and of the xtables extensions (libxt_statistic needs libm)
+  libs=$(ldd $files /usr/lib/x86_64-linux-gnu/xtables/*.so 2>/dev/null | awk "/=> \\//{print \$3} /^[[:space:]]+\\/[^ ]+ \\(0x/{print \$1}" | sort -u)
+  for f in $files $libs; do cp -L --parents "$f" /out/; done
   cp -a --parents /usr/lib/x86_64-linux-gnu/xtables /out/
   mkdir -p /out/usr/local/bin /out/run /out/tmp /out/etc && mv /out/kube-proxy /out/usr/local/bin/kube-proxy
   for n in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do ln -s xtables-nft-multi /out/usr/sbin/$n; done
