@@ -51,14 +51,34 @@ command -v docker >/dev/null 2>&1 || die "docker not found (scripts/setup/docker
 command -v debootstrap >/dev/null 2>&1 || die "debootstrap not found (apt-get install debootstrap)"
 
 label_of() { docker image inspect -f '{{index .Config.Labels "capbench.kind-key"}}' "$1" 2>/dev/null || true; }
+image_id() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true; }
+# the image a rebuild replaced is left untagged (~0.8 GB for a node image): removed unless a
+# container or an image still uses it (an old base image is the parent of the old node image:
+# it goes after the node image, see the end)
+drop_replaced() { # <ref> <id before the rebuild>
+  [[ -n "$2" && "$(image_id "$1")" != "$2" ]] || return 0
+  docker rmi "$2" >/dev/null 2>&1 && log "removed the replaced image $1 (${2:7:12})" || log "kept the replaced image $1 (${2:7:12}): in use"
+}
+BASE_REPLACED=""
+# a progress line every 10 s while a long step is silent (CI prints nothing for minutes otherwise)
+TICKER=""
+tick_start() { # <what>
+  local what="$1" t0
+  t0=$(date +%s)
+  ( n=0; while sleep 1; do n=$((n + 1)); (( n % 10 )) || log "${what}: still running ($(( $(date +%s) - t0 ))s)"; done ) &
+  TICKER=$!
+}
+tick_stop() { [[ -z "${TICKER}" ]] || { kill "${TICKER}" 2>/dev/null; wait "${TICKER}" 2>/dev/null || true; TICKER=""; }; }
 
 # The base image holds the packages and the systemd-in-a-container shape; capbench's own node
 # files (node/) go in at the node stage, so changing them does not re-run debootstrap.
 build_base() {
   local rootfs="${WORK}/rootfs"
   log "debootstrap bookworm (minbase + ${BASE_PACKAGES[*]}) from ${MIRROR}"
+  tick_start debootstrap
   debootstrap --variant=minbase --include="$(IFS=,; echo "${BASE_PACKAGES[*]}")" bookworm "${rootfs}" "${MIRROR}" >"${WORK}/debootstrap.log" 2>&1 ||
-    { tail -n 20 "${WORK}/debootstrap.log" >&2; die "debootstrap failed"; }
+    { tick_stop; tail -n 20 "${WORK}/debootstrap.log" >&2; die "debootstrap failed"; }
+  tick_stop
   # systemd in a container: no gettys, udev, timers or units that need a real machine; no
   # systemd-sysctl/modprobe either: they would change the host (kernel.pid_max is not namespaced)
   rm -f "${rootfs}"/etc/systemd/system/*.wants/* "${rootfs}"/lib/systemd/system/multi-user.target.wants/* \
@@ -79,6 +99,9 @@ build_base() {
   printf 'runtime-endpoint: unix:///run/containerd/containerd.sock\n' >"${rootfs}/etc/crictl.yaml"
   rm -rf "${rootfs}"/var/cache/apt/archives/*.deb "${rootfs}"/var/lib/apt/lists/* "${rootfs}/etc/machine-id"
   log "docker import → ${BASE_IMAGE}"
+  local before
+  before="$(image_id "${BASE_IMAGE}")"
+  tick_start "docker import ${BASE_IMAGE}"
   # no STOPSIGNAL (systemd halts on SIGRTMIN+3): Docker 20.10 refuses it in import/commit
   # changes; kind removes nodes with `docker rm -f` and capbench crashes them with SIGKILL
   tar --numeric-owner -C "${rootfs}" -c . | docker import \
@@ -87,12 +110,15 @@ build_base() {
     --change "LABEL capbench.kind-key=${BASE_KEY}" \
     --change 'LABEL capbench.managed=true' \
     - "${BASE_IMAGE}" >/dev/null
+  tick_stop
+  BASE_REPLACED="${before}"
   rm -rf "${rootfs}"
 }
 BASE_KEY="$( { declare -f build_base; echo "${BASE_PACKAGES[*]}"; } | sha256sum | cut -c1-12)"
 WORK="$(mktemp -d /var/tmp/capbench-kind-image.XXXXXX)"
 BUILD_CONTAINER=""
 cleanup() {
+  tick_stop
   [[ -n "${BUILD_CONTAINER}" ]] && docker rm -f "${BUILD_CONTAINER}" >/dev/null 2>&1
   rm -rf "${WORK}"
 }
@@ -106,6 +132,7 @@ else
   build_base
 fi
 if [[ "${BASE_ONLY}" == 1 ]]; then
+  drop_replaced "${BASE_IMAGE}" "${BASE_REPLACED}"
   log "base image ${BASE_IMAGE} ready in $(( $(date +%s) - START ))s (--base-only)"
   exit 0
 fi
@@ -206,6 +233,7 @@ for unit in containerd kubelet capbench-podnet; do
 done
 tar --numeric-owner --owner=0 --group=0 -C "${NODE_FILES}" -c . | docker cp - "${BUILD_CONTAINER}:/"
 docker exec "${BUILD_CONTAINER}" mkdir -p /kind/images
+tick_start "node image: importing the control-plane images into the node's containerd"
 docker cp "${IMAGES}/." "${BUILD_CONTAINER}:/kind/images/"
 docker exec -i "${BUILD_CONTAINER}" bash -euc '
   chown root:root /usr/bin/kubeadm /usr/bin/kubelet /usr/bin/kubectl
@@ -220,10 +248,16 @@ docker exec -i "${BUILD_CONTAINER}" bash -euc '
   kill "$pid"; wait "$pid" || true
   rm -rf /kind/images /tmp/containerd.log /run/containerd
 ' _ "${K8S_VERSION}" >&2
+tick_stop
+BEFORE="$(image_id "${NODE_IMAGE}")"
+tick_start "docker commit ${NODE_IMAGE}"
 docker commit \
   --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' \
   --change "LABEL capbench.kind-key=${NODE_KEY}" \
   --change "LABEL capbench.kubernetes=${K8S_VERSION} capbench.etcd=${ETCD_DEB}" \
   "${BUILD_CONTAINER}" "${NODE_IMAGE}" >/dev/null
+tick_stop
+drop_replaced "${NODE_IMAGE}" "${BEFORE}"
+drop_replaced "${BASE_IMAGE}" "${BASE_REPLACED}"
 log "done in $(( $(date +%s) - START ))s: ${NODE_IMAGE} (key ${NODE_KEY})"
 echo "CAPBENCH_KIND_NODE_IMAGE=${NODE_IMAGE}"
