@@ -7,7 +7,7 @@
 #    kind create cluster --name capbench --config clusters/kind/offline.yaml --image <node image> --wait 180s
 #    through clusters/kind/kind.sh (clusters/kind/bin first on PATH: the docker wrapper)
 # 3. deletes kubeadm's CoreDNS deployment (no image: CoreDNS has no Debian source), waits for
-#    4 Ready nodes, loads capbench/app:v1, runs the metrics adapter, waits for the metrics API
+#    every node Ready, loads capbench/app:v1, runs the metrics adapter, waits for the metrics API
 # stdout: CONTEXT=kind-capbench, NODE_IMAGE=<image>.
 set -euo pipefail
 
@@ -18,6 +18,7 @@ CP="${CLUSTER}-control-plane"
 STATE=/var/lib/capbench/kind
 SYSCTLS=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys kernel.keys.root_maxbytes)
 READY_TIMEOUT_S=180
+NODES="$(grep -c '^  - role:' "${HERE}/offline.yaml")"
 
 log() { printf '[kind %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -47,13 +48,13 @@ else
 fi
 
 kc -n kube-system delete deployment coredns --ignore-not-found >&2
-log "waiting for 4 Ready nodes"
+log "waiting for ${NODES} Ready nodes"
 for ((i = 0; i < READY_TIMEOUT_S; i++)); do
   ready="$(kc get nodes --no-headers 2>/dev/null | awk '$2 == "Ready"' | wc -l)"
-  [[ "${ready}" == 4 ]] && break
+  [[ "${ready}" == "${NODES}" ]] && break
   sleep 1
 done
-[[ "${ready}" == 4 ]] || die "4 nodes must be Ready (got: $(kc get nodes --no-headers 2>&1 | awk '{print $1 "=" $2}' | tr '\n' ' '))"
+[[ "${ready}" == "${NODES}" ]] || die "${NODES} nodes must be Ready (got: $(kc get nodes --no-headers 2>&1 | awk '{print $1 "=" $2}' | tr '\n' ' '))"
 
 log "kind load docker-image capbench/app:v1"
 bash "${HERE}/kind.sh" load docker-image capbench/app:v1 --name "${CLUSTER}" >&2

@@ -119,10 +119,10 @@ describe('kind preset', () => {
     assert.equal((await new KindDriver(new FakeRunner(() => ({ stdout: 'capbench\n' })), recordingApplier()).status()).up, true);
   });
 
-  it('clusters/kind/cluster.yaml: 1 control plane + 3 workers, NodePort 30080 on 127.0.0.1 from the control plane', () => {
+  it('clusters/kind/cluster.yaml: 1 control plane + 2 workers, NodePort 30080 on 127.0.0.1 from the control plane', () => {
     const cfg = parse(readFileSync(KIND_CONFIG, 'utf8')) as { kind: string; nodes: Array<{ role: string; extraPortMappings?: unknown[] }> };
     assert.equal(cfg.kind, 'Cluster');
-    assert.deepEqual(cfg.nodes.map((n) => n.role), ['control-plane', 'worker', 'worker', 'worker']);
+    assert.deepEqual(cfg.nodes.map((n) => n.role), ['control-plane', 'worker', 'worker']);
     assert.deepEqual(cfg.nodes[0]!.extraPortMappings, [{ containerPort: 30080, hostPort: 30080, listenAddress: '127.0.0.1', protocol: 'TCP' }]);
     assert.ok(cfg.nodes.slice(1).every((n) => n.extraPortMappings === undefined));
   });

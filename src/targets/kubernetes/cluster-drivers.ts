@@ -174,7 +174,7 @@ export function parseLocalK8sNodeStatus(out: string): Array<{ name: string; kube
 // ------------------------------------------------------------------ kind
 
 /**
- * `kind`: cluster `capbench`, 1 control plane + 3 workers, NodePort 30080 on 127.0.0.1:30080.
+ * `kind`: cluster `capbench`, 1 control plane + 2 workers, NodePort 30080 on 127.0.0.1:30080.
  * Nodes are Docker containers named like the nodes: a crash is `docker kill`, a restore
  * `docker start`. `up` creates it with clusters/kind/up.sh on the node image built from
  * Debian (clusters/kind/build-node-image.sh; no registry); a cluster made beforehand with
@@ -219,7 +219,7 @@ export class KindDriver implements ClusterDriver {
     if (r.code === 127) throw new HarnessError('cluster up kind: kind must be installed (got: not found)', { code: 'missingEnvironment', hint: 'bash scripts/setup/sid-tools.sh (installs kind from Debian)' });
     const image = r.names.includes(this.cluster) ? await this.nodeImage() : undefined;
     if (image === undefined || isDebianNodeImage(image)) {
-      log(`kind: clusters/kind/up.sh (node image from Debian, built once and cached; cluster ${this.cluster}: 1 control plane + 3 workers)`);
+      log(`kind: clusters/kind/up.sh (node image from Debian, built once and cached; cluster ${this.cluster}: 1 control plane + 2 workers)`);
       await must(this.runner, 'cluster up kind', 'bash', [`${this.dir}up.sh`], 'see the output above; `npx capbench cluster down kind` and retry', 3_600_000);
       return;
     }
