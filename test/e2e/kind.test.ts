@@ -47,6 +47,9 @@ async function run(name: string, args: string[]): Promise<SavedRun> {
   const out = tempDir();
   const r = await timed(name, () => cli([...args, '--driver', 'builtin', '--out', out]));
   assert.equal(r.code, 0, `capbench ${args.join(' ')} → ${r.code}\n${r.err}\n${r.out.slice(-3000)}`);
+  // of the step's wall time, how much went to deploying (the rest: warm-up, load, teardown, report)
+  const deployS = /: ready at \S+ after ([\d.]+) s/.exec(r.out)?.[1];
+  if (deployS !== undefined) timings[`${name.replace(/S$/, '')}DeployS`] = Number(deployS);
   return readRun(join(out, readdirSync(out)[0]!));
 }
 
