@@ -55,26 +55,32 @@ async function run(name: string, args: string[]): Promise<SavedRun> {
 
 describe('kind end to end', { skip, timeout: 45 * 60_000 }, () => {
   let sysctlsBefore: Record<string, string>;
+  let kindBridge = '';
 
   before(async () => {
     assert.equal(sh('docker', ['ps', '-aq', '--filter', NODE_LABEL]), '', 'no kind cluster capbench before the suite');
     sysctlsBefore = sysctls();
     const up = await timed('clusterUpS', () => cli(['cluster', 'up', 'kind']));
     assert.equal(up.code, 0, up.err + up.out.slice(-3000));
+    // the Linux bridge of Docker network `kind`: its iptables rules must go with the network
+    kindBridge = `br-${sh('docker', ['network', 'inspect', '-f', '{{.Id}}', 'kind']).slice(0, 12)}`;
   });
 
   after(async () => {
     if (process.env.CAPBENCH_KEEP_CLUSTER === '1') return;
     const down = await timed('clusterDownS', () => cli(['cluster', 'down', 'kind']));
+    console.log(`# kind timings (s): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
     assert.equal(down.code, 0, down.err + down.out.slice(-3000));
     assert.equal(sh('kind', ['get', 'clusters']).split('\n').filter((c) => c === 'capbench').length, 0, 'kind lists no cluster capbench');
     assert.equal(sh('docker', ['ps', '-aq', '--filter', NODE_LABEL]), '', 'no node container left');
     assert.notEqual(spawnSync('docker', ['network', 'inspect', 'kind']).status, 0, 'no docker network kind left');
-    assert.doesNotMatch(sh('iptables-save', ['-t', 'nat']), /:30080\b|--dport 30080\b/, 'no port-publishing rule for 30080 left');
+    // other Docker users' rules may forward to some container's 30080; kind's own publish 127.0.0.1:30080
+    const rules = sh('iptables-save', []);
+    assert.doesNotMatch(rules, /-d 127\.0\.0\.1\/32 .*--dport 30080 -j DNAT/, 'no rule publishing 127.0.0.1:30080 left');
+    assert.ok(kindBridge !== '' && !rules.includes(kindBridge), `no iptables rule of the kind network's bridge ${kindBridge} left`);
     const kubeconfig = join(homedir(), '.kube', 'config');
     assert.ok(!existsSync(kubeconfig) || !readFileSync(kubeconfig, 'utf8').includes('kind-capbench'), `no context kind-capbench left in ${kubeconfig}`);
     assert.deepEqual(sysctls(), sysctlsBefore, 'host sysctls as before');
-    console.log(`# kind timings (s): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
   });
 
   it('cluster up: a real kind cluster, nodes are Docker containers, on the Debian-built node image', () => {
