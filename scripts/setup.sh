@@ -20,8 +20,8 @@
 #     3. npm ci (canvas builds from source)
 #     4. images capbench/app:v1 and capbench/lb:2 (offline base when no registry answers)
 #     5. real k6 for the k6 driver's tests (scripts/setup/k6.sh; CAPBENCH_SKIP_K6=1 skips it)
-#     6. the local Kubernetes binaries, built once from Debian's source and cached
-#        (skipped with CAPBENCH_SKIP_K8S=1)
+#     6. the local Kubernetes binaries, built once from Debian's source and cached, and the
+#        kind node image made from them (skipped with CAPBENCH_SKIP_K8S=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -111,5 +111,8 @@ fi
 bash clusters/images/build.sh
 bash scripts/setup/k6.sh
 
-if local_k8s_wanted; then bash clusters/local-k8s/build.sh; fi
+if local_k8s_wanted; then
+  bash clusters/local-k8s/build.sh
+  bash clusters/kind/build-node-image.sh
+fi
 say "done in $(( $(date +%s) - t0 )) s"

@@ -62,6 +62,8 @@ const coverage: Record<string, Coverage> = {
   'npm run bench:all': { how: 'covered by the nightly workflow', evidence: /scenario: \[spike, node-crash, rolling-update\][\s\S]*npx capbench run "\$SCENARIO" --target compose,kind/ },
   // the same orchestrator path with a Compose and a Kubernetes stand-in (fixture apps), --repeat 5
   'npx capbench run spike --target compose,kind --quick --repeat 5': { how: 'run by test', test: 'test/repeat.test.ts' },
+  'npx capbench cluster up kind': { how: 'run by test', test: 'test/e2e/kind.test.ts' },
+  'npx capbench cluster down kind': { how: 'run by test', test: 'test/e2e/kind.test.ts' },
   'npx capbench targets': {
     how: 'run here',
     run: () => {

@@ -12,9 +12,11 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE_ROOT="${CAPBENCH_K8S_CACHE:-/var/cache/capbench/local-k8s}"
 SRC_LIST="/etc/apt/sources.list.d/capbench-src.sources"
 BUILD_PARALLEL="${CAPBENCH_K8S_BUILD_PARALLEL:-2}"
-APT_PACKAGES=(golang-go dpkg-dev gcc libc6-dev containerd runc containernetworking-plugins
+APT_PACKAGES=(golang-go dpkg-dev gcc libc6-dev golang-github-modern-go-reflect2-dev containerd runc containernetworking-plugins
   iptables conntrack socat openssl ca-certificates iproute2 util-linux procps)
 COMPONENTS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+# kubeadm (for the kind node image, clusters/kind) is built after them, see below
+REFLECT2_SRC=/usr/share/gocode/src/github.com/modern-go/reflect2
 PAUSE_IMAGE="capbench.local/pause:3.4.1"
 
 log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -165,6 +167,18 @@ trap 'kill "${TICKER}" 2>/dev/null || true' EXIT
 ( cd "${PKG_ROOT}" && go build -p "${BUILD_PARALLEL}" -ldflags "${LDFLAGS}" -o "${OUT}/bin/" "${PKGS[@]}" )
 kill "${TICKER}" 2>/dev/null || true
 for c in "${COMPONENTS[@]}"; do [[ -x "${OUT}/bin/${c}" ]] || die "missing binary ${c}"; done
+
+# kubeadm, with Debian's reflect2 1.0.2 (golang-github-modern-go-reflect2-dev) in place of the
+# vendored 1.0.1: built with Go >= 1.18 (bookworm has 1.19), reflect2 1.0.1 panics in
+# json-iterator's map decoding (UnsafeMapType.Key -> frozenConfig.Type2: nil pointer), and
+# `kubeadm init` dies in its kubelet-start phase. The binaries above keep the vendored copy:
+# local-k8s runs them without reaching that code.
+[[ -f "${REFLECT2_SRC}/reflect2.go" ]] || die "${REFLECT2_SRC} missing (apt-get install golang-github-modern-go-reflect2-dev)"
+rm -rf "${PKG_ROOT}/vendor/github.com/modern-go/reflect2"
+cp -r "${REFLECT2_SRC}" "${PKG_ROOT}/vendor/github.com/modern-go/reflect2"
+log "go build kubeadm (reflect2 $(dpkg-query -W -f='${Version}' golang-github-modern-go-reflect2-dev) from Debian)"
+( cd "${PKG_ROOT}" && go build -p "${BUILD_PARALLEL}" -ldflags "${LDFLAGS}" -o "${OUT}/bin/kubeadm" k8s.io/kubernetes/cmd/kubeadm )
+[[ -x "${OUT}/bin/kubeadm" ]] || die "missing binary kubeadm"
 
 # ---------------------------------------------------------------- pause image
 log "building pause (static) and its image ${PAUSE_IMAGE}"

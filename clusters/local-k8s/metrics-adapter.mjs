@@ -31,9 +31,13 @@ const GV = 'metrics.k8s.io/v1beta1';
 
 function log(...m) { console.log(new Date().toISOString(), ...m); }
 
-function getJSON(url, timeoutMs = 8000) {
+// kind's kubelets (kubeadm default) serve self-signed certificates: --kubelet-insecure-tls=true
+// skips verifying them, as metrics-server's flag of the same name does. The API is always verified.
+const kubeletInsecure = args['kubelet-insecure-tls'] === 'true';
+
+function getJSON(url, timeoutMs = 8000, verify = true) {
   return new Promise((resolve, reject) => {
-    const req = https.get(url, { ca, cert: clientCert, key: clientKey, timeout: timeoutMs }, (res) => {
+    const req = https.get(url, { ca, cert: clientCert, key: clientKey, timeout: timeoutMs, rejectUnauthorized: verify }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c) => { body += c; });
@@ -68,7 +72,7 @@ async function scrape() {
     const addr = (node.status.addresses || []).find((a) => a.type === 'InternalIP') || { address: node.metadata.name };
     const port = (((node.status.daemonEndpoints || {}).kubeletEndpoint) || {}).Port || 10250;
     try {
-      const s = await getJSON(`https://${addr.address}:${port}/stats/summary?only_cpu_and_memory=true`, 5000);
+      const s = await getJSON(`https://${addr.address}:${port}/stats/summary?only_cpu_and_memory=true`, 5000, !kubeletInsecure);
       return { node, summary: s };
     } catch (e) {
       log(`scrape ${node.metadata.name} failed: ${e.message}`);

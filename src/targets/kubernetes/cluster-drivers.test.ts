@@ -8,6 +8,7 @@ import { clusterDown, clusterUp } from './cluster.ts';
 import {
   IMAGES_BUILD,
   KIND_CONFIG,
+  KIND_DIR,
   KIND_METRICS_SERVER,
   KindDriver,
   LOCAL_K8S_DIR,
@@ -15,6 +16,7 @@ import {
   LocalK8sDriver,
   MinikubeDriver,
   driverForContext,
+  isDebianNodeImage,
   parseLocalK8sNodeStatus,
   presetDriver,
   type Applier,
@@ -33,38 +35,64 @@ function recordingApplier(): Applier & { calls: Array<{ context: string; kinds: 
 }
 
 describe('kind preset', () => {
-  it('cluster up: creates from clusters/kind/cluster.yaml, applies metrics-server, builds and loads the image', async () => {
+  it('cluster up: a new cluster is made by clusters/kind/up.sh on the Debian node image', async () => {
     const runner = new FakeRunner((file, args) => (file === 'kind' && args[0] === 'get' ? { stdout: 'other\n' } : undefined));
     const apply = recordingApplier();
-    const lines: string[] = [];
-    await clusterUp('kind', (l) => lines.push(l), { runner, apply });
+    await clusterUp('kind', quiet, { runner, apply });
     assert.deepEqual(runner.calls.map((c) => [c.file, ...c.args]), [
       ['kind', 'get', 'clusters'],
-      ['kind', 'create', 'cluster', '--name', 'capbench', '--config', KIND_CONFIG, '--wait', '180s'],
-      ['bash', IMAGES_BUILD],
-      ['kind', 'load', 'docker-image', 'capbench/app:v1', '--name', 'capbench'],
+      ['bash', `${KIND_DIR}up.sh`],
       ['kind', 'get', 'clusters'],
     ]);
+    assert.equal(apply.calls.length, 0, 'up.sh runs the metrics adapter itself');
+  });
+
+  it('cluster up on an existing Debian-image cluster runs up.sh again (idempotent: it completes what is missing)', async () => {
+    const runner = new FakeRunner((file, args) => {
+      if (file === 'kind' && args[0] === 'get') return { stdout: 'capbench\n' };
+      if (file === 'docker' && args[0] === 'inspect') return { stdout: 'capbench.local/kind-node:v1.20.2\n' };
+      return undefined;
+    });
+    await clusterUp('kind', quiet, { runner, apply: recordingApplier() });
+    assert.equal(runner.find('bash').length, 1);
+    assert.deepEqual(runner.find('docker', 'inspect')[0]!.args, ['inspect', '--format', '{{.Config.Image}}', 'capbench-control-plane']);
+  });
+
+  it('cluster up on a cluster made with kind\'s own images: applies metrics-server, builds and loads the app image', async () => {
+    const runner = new FakeRunner((file, args) => {
+      if (file === 'kind' && args[0] === 'get') return { stdout: 'capbench\n' };
+      if (file === 'docker' && args[0] === 'inspect') return { stdout: 'kindest/node:v1.35.0@sha256:abc\n' };
+      return undefined;
+    });
+    const apply = recordingApplier();
+    await clusterUp('kind', quiet, { runner, apply });
+    assert.deepEqual(runner.calls.map((c) => [c.file, ...c.args]).filter((c) => c[0] !== 'docker'), [
+      ['kind', 'get', 'clusters'],
+      ['bash', IMAGES_BUILD],
+      ['bash', `${KIND_DIR}kind.sh`, 'load', 'docker-image', 'capbench/app:v1', '--name', 'capbench'],
+      ['kind', 'get', 'clusters'],
+    ]);
+    assert.equal(runner.find('kind', 'create').length, 0);
     assert.equal(apply.calls.length, 1);
     assert.equal(apply.calls[0]!.context, 'kind-capbench');
     assert.ok(apply.calls[0]!.kinds.includes('Deployment') && apply.calls[0]!.kinds.includes('APIService'));
   });
 
-  it('cluster up is idempotent: an existing cluster is not created again', async () => {
-    const runner = new FakeRunner((file, args) => (file === 'kind' && args[0] === 'get' ? { stdout: 'capbench\n' } : undefined));
-    await clusterUp('kind', quiet, { runner, apply: recordingApplier() });
-    assert.equal(runner.find('kind', 'create').length, 0);
+  it('isDebianNodeImage tells the node images of build-node-image.sh from kind\'s own', () => {
+    assert.equal(isDebianNodeImage('capbench.local/kind-node:v1.20.2'), true);
+    assert.equal(isDebianNodeImage('kindest/node:v1.37.0'), false);
+    assert.equal(isDebianNodeImage('capbench.local/kind-nodeX:v1'), false);
   });
 
   it('cluster up without kind installed says so', async () => {
     const runner = new FakeRunner(() => ({ code: 127, stderr: 'kind: not found' }));
-    await assert.rejects(clusterUp('kind', quiet, { runner, apply: recordingApplier() }), (e: HarnessError) => e.exitCode === 4 && /kind must be installed/.test(e.message));
+    await assert.rejects(clusterUp('kind', quiet, { runner, apply: recordingApplier() }), (e: HarnessError) => e.exitCode === 4 && /kind must be installed/.test(e.message) && /sid-tools\.sh/.test(e.hint ?? ''));
   });
 
-  it('cluster down deletes the cluster', async () => {
+  it('cluster down runs clusters/kind/down.sh', async () => {
     const runner = new FakeRunner();
     await clusterDown('kind', quiet, { runner });
-    assert.deepEqual(runner.lines(), ['kind delete cluster --name capbench']);
+    assert.deepEqual(runner.calls.map((c) => [c.file, ...c.args]), [['bash', `${KIND_DIR}down.sh`]]);
   });
 
   it('crash = docker kill, restore = docker start, down = containers not running', async () => {
@@ -91,12 +119,29 @@ describe('kind preset', () => {
     assert.equal((await new KindDriver(new FakeRunner(() => ({ stdout: 'capbench\n' })), recordingApplier()).status()).up, true);
   });
 
-  it('clusters/kind/cluster.yaml: 1 control plane + 3 workers, NodePort 30080 on 127.0.0.1 from the control plane', () => {
+  it('clusters/kind/cluster.yaml: 1 control plane + 2 workers, NodePort 30080 on 127.0.0.1 from the control plane', () => {
     const cfg = parse(readFileSync(KIND_CONFIG, 'utf8')) as { kind: string; nodes: Array<{ role: string; extraPortMappings?: unknown[] }> };
     assert.equal(cfg.kind, 'Cluster');
-    assert.deepEqual(cfg.nodes.map((n) => n.role), ['control-plane', 'worker', 'worker', 'worker']);
+    assert.deepEqual(cfg.nodes.map((n) => n.role), ['control-plane', 'worker', 'worker']);
     assert.deepEqual(cfg.nodes[0]!.extraPortMappings, [{ containerPort: 30080, hostPort: 30080, listenAddress: '127.0.0.1', protocol: 'TCP' }]);
     assert.ok(cfg.nodes.slice(1).every((n) => n.extraPortMappings === undefined));
+  });
+
+  it('clusters/kind/offline.yaml: the topology of cluster.yaml, no default CNI, control-plane images from capbench.local', () => {
+    const offline = parse(readFileSync(`${KIND_DIR}offline.yaml`, 'utf8')) as {
+      name: string;
+      networking: { disableDefaultCNI: boolean };
+      kubeadmConfigPatches: string[];
+      nodes: unknown[];
+    };
+    const upstream = parse(readFileSync(KIND_CONFIG, 'utf8')) as { name: string; nodes: unknown[] };
+    assert.deepEqual(offline.nodes, upstream.nodes);
+    assert.equal(offline.name, upstream.name);
+    assert.equal(offline.networking.disableDefaultCNI, true);
+    const patch = parse(offline.kubeadmConfigPatches[0]!) as { kind: string; imageRepository: string; etcd: { local: { imageRepository: string; imageTag: string } } };
+    assert.equal(patch.kind, 'ClusterConfiguration');
+    assert.equal(patch.imageRepository, 'capbench.local');
+    assert.deepEqual(patch.etcd.local, { imageRepository: 'capbench.local', imageTag: 'bookworm' });
   });
 
   it('clusters/kind/metrics-server.yaml runs with --kubelet-insecure-tls', () => {

@@ -13,6 +13,9 @@ import { readManifestFile, type KubeObject } from './manifests.ts';
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const LOCAL_K8S_DIR = `${REPO}clusters/local-k8s/`;
 export const KIND_CONFIG = `${REPO}clusters/kind/cluster.yaml`;
+export const KIND_DIR = `${REPO}clusters/kind/`;
+/** node images built by clusters/kind/build-node-image.sh (from Debian, offline) */
+export const KIND_DEBIAN_NODE_REPO = 'capbench.local/kind-node';
 export const KIND_METRICS_SERVER = `${REPO}clusters/kind/metrics-server.yaml`;
 export const IMAGES_BUILD = `${REPO}clusters/images/build.sh`;
 /** the app image every preset runs (built by clusters/images/build.sh) */
@@ -171,9 +174,12 @@ export function parseLocalK8sNodeStatus(out: string): Array<{ name: string; kube
 // ------------------------------------------------------------------ kind
 
 /**
- * `kind`: cluster `capbench` from clusters/kind/cluster.yaml (1 control plane + 3 workers,
- * NodePort 30080 on 127.0.0.1:30080). Nodes are Docker containers named like the nodes:
- * a crash is `docker kill`, a restore `docker start`.
+ * `kind`: cluster `capbench`, 1 control plane + 2 workers, NodePort 30080 on 127.0.0.1:30080.
+ * Nodes are Docker containers named like the nodes: a crash is `docker kill`, a restore
+ * `docker start`. `up` creates it with clusters/kind/up.sh on the node image built from
+ * Debian (clusters/kind/build-node-image.sh; no registry); a cluster made beforehand with
+ * kind's own images (`kind create cluster --config clusters/kind/cluster.yaml`, as the
+ * nightly workflow does) is completed with metrics-server and the app image instead.
  */
 export class KindDriver implements ClusterDriver {
   readonly preset = 'kind' as const;
@@ -181,7 +187,7 @@ export class KindDriver implements ClusterDriver {
   readonly imagePullPolicy = 'Never' as const;
   readonly nodePort = PUBLISHED_NODE_PORT;
 
-  constructor(private readonly runner: CommandRunner, private readonly apply: Applier, readonly cluster = 'capbench') {
+  constructor(private readonly runner: CommandRunner, private readonly apply: Applier, readonly cluster = 'capbench', private readonly dir = KIND_DIR) {
     this.context = `kind-${cluster}`;
   }
 
@@ -194,23 +200,30 @@ export class KindDriver implements ClusterDriver {
     return { ...r, names: r.code === 0 ? r.stdout.split('\n').map((s) => s.trim()).filter(Boolean) : [] };
   }
 
+  /** image of the control-plane container, or undefined when there is none */
+  private async nodeImage(): Promise<string | undefined> {
+    const r = await this.runner.run('docker', ['inspect', '--format', '{{.Config.Image}}', `${this.cluster}-control-plane`], { timeoutMs: 30_000 });
+    return r.code === 0 ? firstLine(r.stdout) : undefined;
+  }
+
   async status(): Promise<{ up: boolean; reason: string; hint?: string }> {
     const r = await this.clusters();
-    if (r.code === 127) return { up: false, reason: 'kind is not installed', hint: 'install kind (https://kind.sigs.k8s.io) and Docker, then: capbench cluster up kind' };
+    if (r.code === 127) return { up: false, reason: 'kind is not installed', hint: 'bash scripts/setup/sid-tools.sh (kind from Debian), then: npx capbench cluster up kind' };
     if (r.code !== 0) return { up: false, reason: `kind get clusters failed: ${firstLine(r.stderr)}`, hint: 'is Docker running?' };
-    if (!r.names.includes(this.cluster)) return { up: false, reason: `kind cluster ${this.cluster} does not exist`, hint: 'capbench cluster up kind' };
+    if (!r.names.includes(this.cluster)) return { up: false, reason: `kind cluster ${this.cluster} does not exist`, hint: 'npx capbench cluster up kind' };
     return { up: true, reason: `kind cluster ${this.cluster}` };
   }
 
   async up(log: Log): Promise<void> {
     const r = await this.clusters();
-    if (r.code === 127) throw new HarnessError('cluster up kind: kind must be installed (got: not found)', { code: 'missingEnvironment', hint: 'install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation' });
-    if (r.names.includes(this.cluster)) {
-      log(`kind: cluster ${this.cluster} exists`);
-    } else {
-      log(`kind: creating cluster ${this.cluster} (1 control plane + 3 workers)`);
-      await must(this.runner, 'cluster up kind', 'kind', ['create', 'cluster', '--name', this.cluster, '--config', KIND_CONFIG, '--wait', '180s'], 'see the kind output; `kind delete cluster --name capbench` and retry', 900_000);
+    if (r.code === 127) throw new HarnessError('cluster up kind: kind must be installed (got: not found)', { code: 'missingEnvironment', hint: 'bash scripts/setup/sid-tools.sh (installs kind from Debian)' });
+    const image = r.names.includes(this.cluster) ? await this.nodeImage() : undefined;
+    if (image === undefined || isDebianNodeImage(image)) {
+      log(`kind: clusters/kind/up.sh (node image from Debian, built once and cached; cluster ${this.cluster}: 1 control plane + 2 workers)`);
+      await must(this.runner, 'cluster up kind', 'bash', [`${this.dir}up.sh`], 'see the output above; `npx capbench cluster down kind` and retry', 3_600_000);
+      return;
     }
+    log(`kind: cluster ${this.cluster} exists on ${image} (kind's own images): completing it`);
     log('kind: applying metrics-server (clusters/kind/metrics-server.yaml, --kubelet-insecure-tls)');
     await this.apply(this.context, undefined, readManifestFile(KIND_METRICS_SERVER));
     await buildImages(this.runner, log);
@@ -218,14 +231,15 @@ export class KindDriver implements ClusterDriver {
   }
 
   async down(log: Log): Promise<void> {
-    log(`kind: deleting cluster ${this.cluster}`);
-    await must(this.runner, 'cluster down kind', 'kind', ['delete', 'cluster', '--name', this.cluster], 'run `kind delete cluster --name capbench` by hand', 300_000);
+    log(`kind: clusters/kind/down.sh (cluster ${this.cluster}, the docker network kind, host sysctls)`);
+    await must(this.runner, 'cluster down kind', 'bash', [`${this.dir}down.sh`], 'run clusters/kind/down.sh by hand', 300_000);
   }
 
   async loadImages(images: readonly string[], log: Log): Promise<void> {
     for (const image of images) {
       log(`kind: loading ${image} into cluster ${this.cluster}`);
-      await must(this.runner, 'kind', 'kind', ['load', 'docker-image', image, '--name', this.cluster], 'build the image first: clusters/images/build.sh', 600_000);
+      // through clusters/kind/kind.sh: `kind load` execs into the nodes with --privileged
+      await must(this.runner, 'kind', 'bash', [`${this.dir}kind.sh`, 'load', 'docker-image', image, '--name', this.cluster], 'build the image first: clusters/images/build.sh', 600_000);
     }
   }
 
@@ -250,9 +264,18 @@ export class KindDriver implements ClusterDriver {
   }
 
   async versions(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
     const r = await this.runner.run('kind', ['version'], { timeoutMs: 30_000 });
-    return r.code === 0 ? { kind: firstLine(r.stdout) } : {};
+    if (r.code === 0) out['kind'] = firstLine(r.stdout);
+    const image = await this.nodeImage();
+    if (image !== undefined) out['kind node image'] = image;
+    return out;
   }
+}
+
+/** a node image of clusters/kind/build-node-image.sh (not one of kind's own) */
+export function isDebianNodeImage(image: string): boolean {
+  return image.startsWith(`${KIND_DEBIAN_NODE_REPO}:`);
 }
 
 // ------------------------------------------------------------------ minikube
