@@ -7,8 +7,9 @@
  *  - `builtinChild` runs the builtin driver in a process of its own (builtin-run-child.ts),
  *    as `capbench run` would;
  *  - `runK6` runs the k6 driver in this process (k6 measures in its own process).
- * Both record the generator's health per second (GeneratorHealthSampler), so a suite can
- * tell a generator that could not keep its schedule from a difference between drivers.
+ * With `health: true` both record the generator's health per second (GeneratorHealthSampler),
+ * so a suite can tell a generator that could not keep its schedule from a difference between
+ * drivers (off by default: 24 samplers in one process are not free).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -31,6 +32,7 @@ const CHILD = fileURLToPath(new URL('./builtin-run-child.ts', import.meta.url));
 export interface FixtureRun {
   load: LoadSecond[];
   starts: StartSecond[];
+  /** empty unless asked for (`health: true`) */
   health: GeneratorHealthSecond[];
   result: LoadRunResult;
 }
@@ -76,8 +78,9 @@ export interface BuiltinChild {
   result: Promise<FixtureRun>;
 }
 
-export function builtinChild(plan: LoadPlan, app: FixtureApp, dir: string, o: { appClock?: AppClock } = {}): BuiltinChild {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CHILD, JSON.stringify({ plan, baseUrl: app.baseUrl, outDir: join(dir, 'driver') })], {
+export function builtinChild(plan: LoadPlan, app: FixtureApp, dir: string, o: { appClock?: AppClock; health?: boolean } = {}): BuiltinChild {
+  const input = { plan, baseUrl: app.baseUrl, outDir: join(dir, 'driver'), health: o.health ?? false };
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CHILD, JSON.stringify(input)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   // messages arrive before the channel closes; 'exit' alone may come first
@@ -103,7 +106,7 @@ export function builtinChild(plan: LoadPlan, app: FixtureApp, dir: string, o: { 
 }
 
 /** The k6 driver in this process on a generated entry file (k6Entry with `reuseConnections`). */
-export async function runK6(plan: LoadPlan, app: FixtureApp, k6: RealK6, dir: string, o: { appClock?: AppClock; reuseConnections?: boolean } = {}): Promise<FixtureRun> {
+export async function runK6(plan: LoadPlan, app: FixtureApp, k6: RealK6, dir: string, o: { appClock?: AppClock; reuseConnections?: boolean; health?: boolean } = {}): Promise<FixtureRun> {
   const entryDir = join(dir, 'scenarios');
   mkdirSync(entryDir, { recursive: true });
   k6Entry(entryDir, plan.profile, o.reuseConnections === undefined ? {} : { reuseConnections: o.reuseConnections });
@@ -114,13 +117,13 @@ export async function runK6(plan: LoadPlan, app: FixtureApp, k6: RealK6, dir: st
   const clock = new Clock();
   const ac = new AbortController();
   const aligned = (o.appClock ?? 'load') === 'load' ? app.startWithClock(clock, ac.signal) : Promise.resolve();
-  const sampler = new GeneratorHealthSampler({ clock, emit: (h) => health.push(h) });
-  sampler.start();
+  const sampler = o.health ? new GeneratorHealthSampler({ clock, emit: (h) => health.push(h) }) : null;
+  sampler?.start();
   try {
-    const result = await driver.run({ plan, baseUrl: app.baseUrl, clock, signal: ac.signal, onSecond: (s) => load.push(s), onStartSecond: (s) => starts.push(s), outDir: join(dir, 'driver'), health: sampler });
+    const result = await driver.run({ plan, baseUrl: app.baseUrl, clock, signal: ac.signal, onSecond: (s) => load.push(s), onStartSecond: (s) => starts.push(s), outDir: join(dir, 'driver'), ...(sampler ? { health: sampler } : {}) });
     return { load, starts, health, result };
   } finally {
-    sampler.stop();
+    sampler?.stop();
     ac.abort();
     await aligned;
   }

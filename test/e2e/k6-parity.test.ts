@@ -253,7 +253,7 @@ describe('parity: builtin driver vs real k6, same profile, same fixture app', { 
 
   it('builtin driver: measures the schedule the profile asks for', async () => {
     builtin = await measure('builtin', async (dir) => {
-      const child = builtinChild(plan, app, dir, { appClock: 'none' });
+      const child = builtinChild(plan, app, dir, { appClock: 'none', health: true });
       await child.ready;
       child.go();
       return child.result;
@@ -265,7 +265,7 @@ describe('parity: builtin driver vs real k6, same profile, same fixture app', { 
   for (const k6 of k6s) {
     it(`k6 ${k6.tag}: same percentiles, throughput and errors per window as the builtin driver (±${TOLERANCE * 100} %)`, async () => {
       assert.ok(builtin !== null, 'the builtin run must have completed first');
-      const m = await measure(`k6 ${k6.tag}`, (dir) => runK6(plan, app, k6, dir, { appClock: 'none', reuseConnections: true }), 'k6');
+      const m = await measure(`k6 ${k6.tag}`, (dir) => runK6(plan, app, k6, dir, { appClock: 'none', reuseConnections: true, health: true }), 'k6');
       assertParity(m, builtin);
     });
   }
