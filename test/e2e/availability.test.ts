@@ -17,27 +17,21 @@
  * test/k6-kit.ts finds (runs alternate between them); CAPBENCH_SKIP_K6=1 skips the k6 half.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { LoadModel, Profile } from '../../scenarios/lib/index.ts';
-import { K6Driver } from '../../src/load/k6/k6-driver.ts';
 import { realK6s, skipK6, type RealK6 } from '../k6-kit.ts';
+import { builtinChild, runK6, type BuiltinChild, type FixtureRun } from './fixture-runs.ts';
 import { computeFigures } from '../../src/measure/figures.ts';
 import { mergeEncoded, percentileMs } from '../../src/measure/histogram.ts';
-import { Clock, type LoadSecond, type StartSecond } from '../../src/model/index.ts';
 import type { LoadPlan } from '../../src/scenario/load-profile.ts';
 import { defaultMix, latencyOf, startFixtureApp, type FixtureApp, type FixtureFaultKind } from '../../src/testing/fixture-app/index.ts';
 
 const OUTAGE_AT_S = 10;
 const CALM_AFTER_S = 10;
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const CHILD = fileURLToPath(new URL('./builtin-run-child.ts', import.meta.url));
 const SLO = { p95Ms: 1000, errorRate: 0.01 };
 
 interface Case {
@@ -98,83 +92,6 @@ function profileOf(c: Case): Profile {
 function planOf(c: Case): LoadPlan {
   const profile = profileOf(c);
   return { scenario: profile.scenario, variant: profile.variant, model: c.model, timeScale: 1, slo: SLO, profile };
-}
-
-/**
- * A k6 entry file for one profile (the repo's entry files only know the named profiles):
- * k6 options from scenarios/k6/common.ts's buildOptions, one request + think time per
- * iteration as common.ts's own iteration does.
- */
-function k6Entry(dir: string, p: Profile): void {
-  const rel = (f: string): string => relative(dir, join(REPO, f));
-  writeFileSync(join(dir, `${p.scenario}.ts`), `
-import http from 'k6/http';
-import { sleep } from 'k6';
-import { buildOptions } from '${rel('scenarios/k6/common.ts')}';
-import { pickRequest, type LoadModel, type Profile } from '${rel('scenarios/lib/index.ts')}';
-const profile: Profile = ${JSON.stringify(p)};
-const model = (__ENV.MODEL ?? 'closed') as LoadModel;
-// a fresh connection per request: Go retries a GET on a kept-alive connection closed before any response byte
-export const options = { ...buildOptions(profile, model, false), noConnectionReuse: true };
-export default function (): void {
-  const req = pickRequest(profile.requests, Math.random());
-  http.request(req.method, __ENV.BASE_URL + req.path, null, { timeout: '${p.timeoutMs}ms', tags: { name: req.name } });
-  if (model === 'closed') sleep((profile.thinkTimeMs.min + Math.random() * (profile.thinkTimeMs.max - profile.thinkTimeMs.min)) / 1000);
-}
-`);
-}
-
-/** A builtin-driver run in a process of its own (builtin-run-child.ts), loaded and waiting for `go()`. */
-interface BuiltinChild {
-  ready: Promise<void>;
-  go(): void;
-  result: Promise<{ load: LoadSecond[]; starts: StartSecond[] }>;
-}
-
-function builtinChild(plan: LoadPlan, app: FixtureApp, dir: string): BuiltinChild {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CHILD, JSON.stringify({ plan, baseUrl: app.baseUrl, outDir: join(dir, 'driver') })], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  // messages arrive before the channel closes; 'exit' alone may come first
-  const exited = Promise.all([once(child, 'exit'), once(child, 'disconnect')]).then(([e]) => e);
-  let aligned: Promise<void> = Promise.resolve();
-  let out: { load: LoadSecond[]; starts: StartSecond[] } | null = null;
-  let isReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => { isReady = resolve; });
-  child.on('message', (m: { ready?: boolean; t0EpochMs?: number; load?: LoadSecond[]; starts?: StartSecond[] }) => {
-    if (m.ready) isReady();
-    // the app's clock (and its scripted outage) starts with the run's load
-    if (m.t0EpochMs !== undefined) aligned = app.start({ atEpochMs: m.t0EpochMs });
-    if (m.load && m.starts) out = { load: m.load, starts: m.starts };
-  });
-  const result = (async () => {
-    const [code] = await exited;
-    await aligned;
-    if (code !== 0 || out === null) throw new Error(`builtin run child: must exit 0 with its seconds (got exit ${code}, ${out === null ? 'no result' : 'a result'})`);
-    return out;
-  })();
-  result.catch(() => isReady()); // a child that died before it was ready must not hold the others
-  return { ready, go: () => child.send({ go: true }), result };
-}
-
-/** The k6 driver in this process (k6 measures in its own process), on a generated entry file. */
-async function runK6(plan: LoadPlan, app: FixtureApp, k6: RealK6, dir: string): Promise<{ load: LoadSecond[]; starts: StartSecond[] }> {
-  const entryDir = join(dir, 'scenarios');
-  mkdirSync(entryDir, { recursive: true });
-  k6Entry(entryDir, plan.profile);
-  const driver = new K6Driver({ findK6: async () => ({ path: k6.path, version: k6.version, source: 'K6_BIN' }), scenariosDir: entryDir, warmUp: async () => {} });
-  const load: LoadSecond[] = [];
-  const starts: StartSecond[] = [];
-  const clock = new Clock();
-  const ac = new AbortController();
-  const aligned = app.startWithClock(clock, ac.signal);
-  try {
-    await driver.run({ plan, baseUrl: app.baseUrl, clock, signal: ac.signal, onSecond: (s) => load.push(s), onStartSecond: (s) => starts.push(s), outDir: join(dir, 'driver') });
-  } finally {
-    ac.abort();
-    await aligned;
-  }
-  return { load, starts };
 }
 
 /** At most `n` at once: `run(fn)` waits for a free slot. */
@@ -266,7 +183,7 @@ for (const driverName of ['builtin', 'k6'] as const) {
         const plan = planOf(c);
         const dir = join(work, `${c.driver}-${i}`);
         let k6: RealK6 | undefined;
-        let run: { load: LoadSecond[]; starts: StartSecond[] };
+        let run: FixtureRun;
         if (c.driver === 'k6') {
           k6 = k6s[Math.floor(i / 2) % k6s.length]!; // both versions, both models
           run = await runK6(plan, app, k6, dir);
