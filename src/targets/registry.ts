@@ -48,7 +48,7 @@ function kube(o: TargetOptions): { env: Env; runIsAlive: RunIsAlive; allowDestru
 
 /** Target registry: name → factory. Names are kebab-case; unknown names list the valid ones. */
 export const targetFactories = {
-  local: async (o: TargetOptions) => new LocalTarget({ env: o.env, ...(o.port === undefined ? {} : { port: o.port }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
+  local: async (o: TargetOptions) => new LocalTarget({ env: o.env, runIsAlive: o.runIsAlive, ...(o.port === undefined ? {} : { port: o.port }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
   compose: async (o: TargetOptions) =>
     new ComposeTarget({
       env: o.env,
