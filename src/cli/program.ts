@@ -191,12 +191,13 @@ export function buildProgram(io: Io): Command {
         for (const line of lines) io.out(`${line}\n`);
         n += lines.length;
       };
+      // leases first, so each one a SIGKILLed harness left is named, not dropped silently by a target's liveness check
+      said(cleanupStaleLeases());
       for (const name of targetNames) {
         const t = await createTarget(name, baseTargetOptions(io));
         if (!(await t.probe()).usable) continue;
         said(await t.cleanup());
       }
-      said(cleanupStaleLeases());
       said(cleanupOwnedTempDirs(tmpdir()));
       io.out(n === 0 ? 'cleanup: nothing left over\n' : `cleanup: ${n} item(s) removed\n`);
     });

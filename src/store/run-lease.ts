@@ -5,10 +5,14 @@
  * objects of a run whose harness is still running.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const LEASE_DIR = join(tmpdir(), 'capbench-runs');
+/**
+ * Machine-wide, not under $TMPDIR: what a lease protects (containers, namespaces, nodes) is
+ * shared by every process on the machine, so a harness with another $TMPDIR — each `npm test`
+ * run has its own — must still see the leases of every run going here.
+ */
+export const LEASE_DIR = '/tmp/capbench-runs';
 
 /** Start time of a process (clock ticks since boot), to tell a PID reused by another process. */
 export function procStartTime(pid: number): string | null {
