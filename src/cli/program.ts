@@ -142,7 +142,7 @@ export function buildProgram(io: Io): Command {
   program
     .command('report')
     .description('render the report of saved runs (HTML, PNG, CSV, Markdown, verdict)')
-    .argument('<run-dirs...>', 'run directories made by `capbench run`')
+    .argument('<run-dirs...>', 'run directories made by `npx capbench run`')
     .option('--baseline <dirs...>', 'earlier runs to compare against (regressions)')
     .option('--slo <file>', 'SLO gates file (default clusters/slo/default.yaml)')
     .option('--out <dir>', 'output directory (default <first run>/report)')
@@ -202,7 +202,7 @@ export function buildProgram(io: Io): Command {
       io.out(n === 0 ? 'cleanup: nothing left over\n' : `cleanup: ${n} item(s) removed\n`);
     });
 
-  addErrorHints(program, 'capbench');
+  addErrorHints(program, 'npx capbench');
   return program;
 }
 
