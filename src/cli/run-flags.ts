@@ -86,7 +86,7 @@ export async function checkRunFlags(scenario: string, flags: RunFlags, cwd: stri
   }
   if (flags.replicas !== undefined) {
     if (scenario !== 'capacity') {
-      throw new HarnessError(`--replicas: must go with the capacity scenario (got scenario ${scenario})`, { code: 'usage', hint: `capbench run capacity --replicas ${flags.replicas} …, or drop --replicas` });
+      throw new HarnessError(`--replicas: must go with the capacity scenario (got scenario ${scenario})`, { code: 'usage', hint: `npx capbench run capacity --replicas ${flags.replicas} …, or drop --replicas` });
     }
     parseReplicas(flags.replicas);
   }
