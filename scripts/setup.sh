@@ -34,6 +34,19 @@ esac
 
 say() { printf '[setup] %s\n' "$*"; }
 t0=$(date +%s)
+# `ticking WHAT CMD…`: runs CMD, saying every 10 s that WHAT is still going (apt-get -qq is
+# silent for minutes); the ticker ends with CMD, or with this script if it is killed.
+ticking() {
+  local what=$1 s0 ticker rc=0
+  shift
+  s0=$(date +%s)
+  ( while sleep 10 && kill -0 $$ 2>/dev/null; do say "  … ${what} still running ($(( $(date +%s) - s0 )) s)"; done ) &
+  ticker=$!
+  "$@" || rc=$?
+  kill "${ticker}" 2>/dev/null || true
+  wait "${ticker}" 2>/dev/null || true
+  return "${rc}"
+}
 is_root_debian() { [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; }
 docker_answers() { timeout 10 docker info >/dev/null 2>&1; }
 cairo_present() { pkg-config --exists cairo pangocairo 2>/dev/null; }
@@ -53,7 +66,7 @@ npm_install() {
   fi
   if [[ -z "${why}" ]]; then say "node_modules up to date"; return; fi
   say "npm ci (${why})"
-  npm ci --no-audit --no-fund
+  ticking 'npm ci' npm ci --no-audit --no-fund
   echo "${lock}" > node_modules/.capbench-lock
 }
 
@@ -90,8 +103,8 @@ if (( ${#missing[@]} > 0 )); then
   [[ "$(id -u)" == 0 ]] || { echo "[setup] ERROR: must run as root to apt-get install ${missing[*]}" >&2; exit 4; }
   say "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${missing[@]}" >/dev/null
+  ticking 'apt-get update' apt-get update -qq
+  ticking 'apt-get install' apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   say "apt packages present"
 fi

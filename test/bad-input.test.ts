@@ -77,13 +77,13 @@ function kubeconfig(name: string, server: string, context: string): string {
 
 const cliCases: CliCase[] = [
   // --- commander's own errors: exit 2, the input named, the next command given
-  { name: 'unknown subcommand', args: () => ['frobnicate'], code: 2, err: /unknown command 'frobnicate'[\s\S]*hint: capbench --help \(commands: run, report/ },
+  { name: 'unknown subcommand', args: () => ['frobnicate'], code: 2, err: /unknown command 'frobnicate'[\s\S]*hint: npx capbench --help \(commands: run, report/ },
   { name: 'unknown cluster subcommand', args: () => ['cluster', 'frob'], code: 2, err: /unknown command 'frob'[\s\S]*commands: up, down/ },
-  { name: 'unknown flag', args: () => ['run', 'spike', '--bogus'], code: 2, err: /unknown option '--bogus'[\s\S]*hint: capbench run --help/ },
+  { name: 'unknown flag', args: () => ['run', 'spike', '--bogus'], code: 2, err: /unknown option '--bogus'[\s\S]*hint: npx capbench run --help/ },
   { name: 'unknown root flag', args: () => ['--verbose'], code: 2, err: /unknown option '--verbose'/ },
   { name: 'misspelt flag gets a suggestion', args: () => ['run', 'spike', '--quik'], code: 2, err: /unknown option '--quik'[\s\S]*Did you mean --quick\?/ },
-  { name: 'run without a scenario', args: () => ['run'], code: 2, err: /missing required argument 'scenario'[\s\S]*hint: capbench run --help/ },
-  { name: 'report without run dirs', args: () => ['report'], code: 2, err: /missing required argument 'run-dirs'[\s\S]*hint: capbench report --help/ },
+  { name: 'run without a scenario', args: () => ['run'], code: 2, err: /missing required argument 'scenario'[\s\S]*hint: npx capbench run --help/ },
+  { name: 'report without run dirs', args: () => ['report'], code: 2, err: /missing required argument 'run-dirs'[\s\S]*hint: npx capbench report --help/ },
   { name: 'cluster up without preset', args: () => ['cluster', 'up'], code: 2, err: /missing required argument 'preset'/ },
   { name: '--time-scale without a value', args: () => ['run', 'spike', '--time-scale'], code: 2, err: /option '--time-scale <factor>' argument missing/ },
   // --- run: values out of range

@@ -11,8 +11,9 @@
  * removed; its run directory (in a temp dir) stays, marked `running` (it was never finished).
  *
  * Local half: spike on local, killed during load. Left behind: the proxy and replica
- * processes (recorded in os.tmpdir()/capbench-local/<run id>.json). After cleanup: none
- * alive, the state file gone.
+ * processes (recorded in os.tmpdir()/capbench-local/<run id>.json), the app log beside it and
+ * the run's lease (/tmp/capbench-runs). After cleanup: none alive, the state file,
+ * log and lease gone, each removal said.
  *
  * Without Docker this test FAILS, unless CAPBENCH_SKIP_DOCKER=1 (then the compose half is
  * skipped, saying so). Caution: `capbench cleanup` removes every capbench-managed Compose
@@ -26,6 +27,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { LEASE_DIR } from '../src/store/run-lease.ts';
 import { LOCAL_STATE_DIR } from '../src/targets/local/local-target.ts';
 import { cli, tempDir } from './cli-harness.ts';
 
@@ -162,5 +164,10 @@ describe('SIGKILLed harness: leftovers refused, then cleaned up', { timeout: 15 
     while (Date.now() < deadline && pids.some(alive)) await sleep(100);
     assert.deepEqual(pids.filter(alive), [], 'no process of the killed run is alive');
     assert.equal(existsSync(stateFile), false, 'its state file is gone');
+    assert.match(cleaned.out, new RegExp(`^run lease ${runId}: its harness is gone, lease .* removed$`, 'm'), 'the lease the killed harness held is removed, and said');
+    assert.equal(existsSync(join(LEASE_DIR, `${runId}.json`)), false);
+    const log = join(LOCAL_STATE_DIR, `${runId}.log`);
+    assert.match(cleaned.out, new RegExp(`^local run ${runId}: app log ${log} removed$`, 'm'));
+    assert.equal(existsSync(log), false, 'its app log is gone');
   });
 });

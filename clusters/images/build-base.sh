@@ -73,11 +73,16 @@ START=$(date +%s)
 WORK="$(mktemp -d /tmp/capbench-base.XXXXXX)"
 ROOT="${WORK}/rootfs"
 log "debootstrap --variant=minbase --include=nodejs,haproxy bookworm ${ROOT} ${MIRROR}"
+# debootstrap is silent for minutes (its output goes to a log): a line every 10 s says it is
+# still going, and its last step; the ticker ends with this script even if it is killed
+( while sleep 10 && kill -0 $$ 2>/dev/null; do log "  … debootstrap still running ($(( $(date +%s) - START )) s; last: $(grep '^I: ' "${WORK}/debootstrap.log" 2>/dev/null | tail -n1 | cut -c1-80))"; done ) &
+TICKER=$!
 if ! debootstrap --variant=minbase --include=nodejs,haproxy bookworm "${ROOT}" "${MIRROR}" >"${WORK}/debootstrap.log" 2>&1; then
   tail -n 30 "${WORK}/debootstrap.log" >&2
   [[ -f "${ROOT}/debootstrap/debootstrap.log" ]] && tail -n 30 "${ROOT}/debootstrap/debootstrap.log" >&2
   die "debootstrap failed"
 fi
+kill "${TICKER}" 2>/dev/null || true
 T_BOOT=$(( $(date +%s) - START ))
 # smaller image: no package caches, no docs; keep apt lists out so `apt-get update` is explicit
 rm -rf "${ROOT}"/var/cache/apt/archives/*.deb "${ROOT}"/var/lib/apt/lists/* \

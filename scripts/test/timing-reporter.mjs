@@ -1,11 +1,11 @@
-// A node:test reporter beside `spec`: while the run goes, a line every 30 s in which no test
+// A node:test reporter beside `spec`: while the run goes, a line every 10 s in which no test
 // finished (long end-to-end suites are otherwise silent for minutes); at the end, wall time
 // and the slowest test files. Files run one at a time (run.mjs passes --test-concurrency=1),
 // so a file's wall time is from the previous file's last result to its own last result
 // (its imports and set-up included).
 import { Transform } from 'node:stream';
 
-const HEARTBEAT_MS = 30_000;
+const HEARTBEAT_MS = 10_000;
 const SHOWN = 10;
 
 export default function timingReporter() {

@@ -33,7 +33,7 @@ export function addPlanCommand(program: Command, io: Io): void {
   program
     .command('plan')
     .description('the replicas, nodes or host each target needs for N users, from capacity runs (`run capacity`)')
-    .argument('<runs...>', 'run directories of `capbench run capacity` (several are pooled per replica count), and optionally a spike run (its measured pod start delay)')
+    .argument('<runs...>', 'run directories of `npx capbench run capacity` (several are pooled per replica count), and optionally a spike run (its measured pod start delay)')
     .requiredOption('--users <counts>', 'comma-separated user counts to plan for, e.g. 100,1000,10000', numberList('--users'))
     .option('--headroom <share>', 'spare capacity on top of the load (0.2 = 20 %)', number('--headroom', 0, 5, 'e.g. --headroom 0.2 for 20 % spare'), 0.2)
     .option('--response-ms <ms>', "mean response time for Little's law (default: the knee's measured p50)", number('--response-ms', 0, 600_000, 'a mean response time in ms, e.g. --response-ms 50'))

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { number } from './flag-parsers.ts';
 import { addPlanCommand } from './plan-command.ts';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { scenarioNames, type ScenarioName } from '../../scenarios/lib/index.ts';
 import type { LoadDriver } from '../load/driver.ts';
@@ -14,7 +15,8 @@ import { checkOutDir, checkRunFlags, type RunFlags } from './run-flags.ts';
 import { parseReplicas } from './replicas-flag.ts';
 import { installSignals } from './signals.ts';
 import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
-import { runIsAlive } from '../store/run-lease.ts';
+import { cleanupOwnedTempDirs } from '../store/owned-temp-dirs.ts';
+import { cleanupStaleLeases, runIsAlive } from '../store/run-lease.ts';
 import { createTarget, targetNames, targetOptionsFromEnv, type TargetOptions } from '../targets/registry.ts';
 
 /**
@@ -140,7 +142,7 @@ export function buildProgram(io: Io): Command {
   program
     .command('report')
     .description('render the report of saved runs (HTML, PNG, CSV, Markdown, verdict)')
-    .argument('<run-dirs...>', 'run directories made by `capbench run`')
+    .argument('<run-dirs...>', 'run directories made by `npx capbench run`')
     .option('--baseline <dirs...>', 'earlier runs to compare against (regressions)')
     .option('--slo <file>', 'SLO gates file (default clusters/slo/default.yaml)')
     .option('--out <dir>', 'output directory (default <first run>/report)')
@@ -182,21 +184,25 @@ export function buildProgram(io: Io): Command {
 
   program
     .command('cleanup')
-    .description('find and remove leftovers of earlier runs (processes, containers, networks, namespaces, stopped nodes)')
+    .description("find and remove leftovers of earlier runs (processes, containers, networks, namespaces, stopped nodes, app logs, stale run leases, test temp dirs); never a live run's")
     .action(async () => {
       let n = 0;
+      const said = (lines: string[]): void => {
+        for (const line of lines) io.out(`${line}\n`);
+        n += lines.length;
+      };
+      // leases first, so each one a SIGKILLed harness left is named, not dropped silently by a target's liveness check
+      said(cleanupStaleLeases());
       for (const name of targetNames) {
         const t = await createTarget(name, baseTargetOptions(io));
         if (!(await t.probe()).usable) continue;
-        for (const line of await t.cleanup()) {
-          io.out(`${line}\n`);
-          n++;
-        }
+        said(await t.cleanup());
       }
+      said(cleanupOwnedTempDirs(tmpdir()));
       io.out(n === 0 ? 'cleanup: nothing left over\n' : `cleanup: ${n} item(s) removed\n`);
     });
 
-  addErrorHints(program, 'capbench');
+  addErrorHints(program, 'npx capbench');
   return program;
 }
 

@@ -39,7 +39,7 @@ export interface RunFlags {
  */
 export async function checkRunFlags(scenario: string, flags: RunFlags, cwd: string): Promise<SloConfig> {
   if (scenario !== 'all' && !(scenarioNames as string[]).includes(scenario)) {
-    throw unknownName('run', 'scenario', scenario, [...scenarioNames, 'all'], 'e.g. `capbench run spike --quick`');
+    throw unknownName('run', 'scenario', scenario, [...scenarioNames, 'all'], 'e.g. `npx capbench run spike --quick`');
   }
   if (flags.quick && flags.timeScale !== undefined && flags.timeScale > 1) {
     throw new HarnessError(`--time-scale: must be ≤ 1 with --quick (got ${flags.timeScale})`, { code: 'usage', hint: 'drop --quick to run the full profile, or pass --time-scale 1 or less' });
@@ -76,17 +76,17 @@ export async function checkRunFlags(scenario: string, flags: RunFlags, cwd: stri
     }
   }
   if (flags.rebootDelay !== undefined && scenario !== 'node-crash' && scenario !== 'all') {
-    throw new HarnessError(`--reboot-delay: must go with the node-crash scenario (got scenario ${scenario})`, { code: 'usage', hint: `capbench run node-crash --reboot-delay ${flags.rebootDelay} …, or drop --reboot-delay` });
+    throw new HarnessError(`--reboot-delay: must go with the node-crash scenario (got scenario ${scenario})`, { code: 'usage', hint: `npx capbench run node-crash --reboot-delay ${flags.rebootDelay} …, or drop --reboot-delay` });
   }
   if (!flags.report && flags.failOnGates) {
     throw new HarnessError('--no-report: must not be combined with --fail-on-gates (got both; gates are judged by the report)', {
       code: 'usage',
-      hint: 'drop --no-report, or judge the saved run later: capbench report reports/<run-id> --slo FILE --fail-on-gates',
+      hint: 'drop --no-report, or judge the saved run later: npx capbench report reports/<run-id> --slo FILE --fail-on-gates',
     });
   }
   if (flags.replicas !== undefined) {
     if (scenario !== 'capacity') {
-      throw new HarnessError(`--replicas: must go with the capacity scenario (got scenario ${scenario})`, { code: 'usage', hint: `capbench run capacity --replicas ${flags.replicas} …, or drop --replicas` });
+      throw new HarnessError(`--replicas: must go with the capacity scenario (got scenario ${scenario})`, { code: 'usage', hint: `npx capbench run capacity --replicas ${flags.replicas} …, or drop --replicas` });
     }
     parseReplicas(flags.replicas);
   }

@@ -49,7 +49,7 @@ export function loadPlan(name: string, o: { quick: boolean; model: LoadModel; ti
 
 /** The profile a run uses: scenario × variant, optionally time-scaled, validated (for `model` when given). */
 export function loadProfile(name: string, o: { quick: boolean; timeScale?: number; model?: string }): Profile {
-  if (!isScenarioName(name)) throw unknownName('run', 'scenario', name, [...scenarioNames, 'all'], 'e.g. `capbench run spike --quick`');
+  if (!isScenarioName(name)) throw unknownName('run', 'scenario', name, [...scenarioNames, 'all'], 'e.g. `npx capbench run spike --quick`');
   const scale = o.timeScale ?? 1;
   if (!Number.isFinite(scale) || scale < 0.01 || scale > 10) {
     throw new HarnessError(`--time-scale: must be a number in [0.01, 10] (got ${o.timeScale})`, { code: 'usage', hint: 'e.g. --time-scale 0.1 for a smoke run; omit it for the profile as written' });

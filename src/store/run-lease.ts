@@ -4,11 +4,15 @@
  * has no live lease, so what it left behind is a leftover. Cleanup never touches the
  * objects of a run whose harness is still running.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const LEASE_DIR = join(tmpdir(), 'capbench-runs');
+/**
+ * Machine-wide, not under $TMPDIR: what a lease protects (containers, namespaces, nodes) is
+ * shared by every process on the machine, so a harness with another $TMPDIR — each `npm test`
+ * run has its own — must still see the leases of every run going here.
+ */
+export const LEASE_DIR = '/tmp/capbench-runs';
 
 /** Start time of a process (clock ticks since boot), to tell a PID reused by another process. */
 export function procStartTime(pid: number): string | null {
@@ -26,30 +30,52 @@ export function sameProcessAlive(pid: number, start: string | null): boolean {
   return now !== null && now === start;
 }
 
-function leaseFile(runId: string): string {
-  return join(LEASE_DIR, `${runId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+function leaseFile(runId: string, dir = LEASE_DIR): string {
+  return join(dir, `${runId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
 }
 
 /** Mark `runId` as alive (this process). */
-export function takeLease(runId: string): void {
-  mkdirSync(LEASE_DIR, { recursive: true });
-  writeFileSync(leaseFile(runId), JSON.stringify({ runId, pid: process.pid, start: procStartTime(process.pid) }));
+export function takeLease(runId: string, dir = LEASE_DIR): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(leaseFile(runId, dir), JSON.stringify({ runId, pid: process.pid, start: procStartTime(process.pid) }));
 }
 
-export function releaseLease(runId: string): void {
-  rmSync(leaseFile(runId), { force: true });
+export function releaseLease(runId: string, dir = LEASE_DIR): void {
+  rmSync(leaseFile(runId, dir), { force: true });
 }
 
-/** true while the harness that runs `runId` is alive. */
-export function runIsAlive(runId: string): boolean {
-  const f = leaseFile(runId);
-  if (!existsSync(f)) return false;
+/** The harness PID of a lease file while that very process lives; null when it is gone or the file is unreadable. */
+function liveHolder(file: string): number | null {
   try {
-    const l = JSON.parse(readFileSync(f, 'utf8')) as { pid: number; start: string | null };
-    if (sameProcessAlive(l.pid, l.start)) return true;
+    const l = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; start: string | null };
+    return sameProcessAlive(l.pid, l.start) ? l.pid : null;
   } catch {
-    // unreadable lease: treat the run as gone
+    return null; // unreadable lease: treat the run as gone
   }
+}
+
+/** true while the harness that runs `runId` is alive. A stale lease found on the way is removed. */
+export function runIsAlive(runId: string, dir = LEASE_DIR): boolean {
+  const f = leaseFile(runId, dir);
+  if (!existsSync(f)) return false;
+  if (liveHolder(f) !== null) return true;
   rmSync(f, { force: true });
   return false;
+}
+
+/**
+ * Removes the leases of runs whose harness is gone (SIGKILLed, or the machine rebooted: a
+ * finished run releases its own) and says which; a live run's lease is never touched.
+ * Called by `npx capbench cleanup`; idempotent.
+ */
+export function cleanupStaleLeases(dir = LEASE_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  const done: string[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const file = join(dir, f);
+    if (liveHolder(file) !== null) continue;
+    rmSync(file, { force: true });
+    done.push(`run lease ${f.slice(0, -'.json'.length)}: its harness is gone, lease ${file} removed`);
+  }
+  return done;
 }

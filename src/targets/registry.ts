@@ -48,7 +48,7 @@ function kube(o: TargetOptions): { env: Env; runIsAlive: RunIsAlive; allowDestru
 
 /** Target registry: name → factory. Names are kebab-case; unknown names list the valid ones. */
 export const targetFactories = {
-  local: async (o: TargetOptions) => new LocalTarget({ env: o.env, ...(o.port === undefined ? {} : { port: o.port }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
+  local: async (o: TargetOptions) => new LocalTarget({ env: o.env, runIsAlive: o.runIsAlive, ...(o.port === undefined ? {} : { port: o.port }), ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }) }),
   compose: async (o: TargetOptions) =>
     new ComposeTarget({
       env: o.env,
@@ -74,7 +74,7 @@ export function isTargetName(n: string): n is TargetName {
 }
 
 export async function createTarget(name: string, o: TargetOptions): Promise<Target> {
-  if (!isTargetName(name)) throw unknownName('--target', 'target', name, [...targetNames, 'auto'], 'run `capbench targets` to see which are usable here');
+  if (!isTargetName(name)) throw unknownName('--target', 'target', name, [...targetNames, 'auto'], 'run `npx capbench targets` to see which are usable here');
   return targetFactories[name](o);
 }
 
@@ -88,7 +88,7 @@ export function parseTargetList(spec: string): { names: TargetName[]; auto: bool
   }
   const seen = new Set<string>();
   for (const p of parts) {
-    if (!isTargetName(p)) throw unknownName('--target', 'target', p, [...targetNames, 'auto'], 'run `capbench targets` to see which are usable here');
+    if (!isTargetName(p)) throw unknownName('--target', 'target', p, [...targetNames, 'auto'], 'run `npx capbench targets` to see which are usable here');
     if (seen.has(p)) throw new HarnessError(`--target: each target must appear once (got ${p} twice)`, { code: 'usage' });
     seen.add(p);
   }

@@ -35,7 +35,7 @@ function servedBy(url: string): Promise<string> {
 }
 
 describe('local-k8s end to end', () => {
-  const skip = enabled ? false : 'set CAPBENCH_K8S_E2E=1 (with `capbench cluster up local-k8s` done) to run';
+  const skip = enabled ? false : 'set CAPBENCH_K8S_E2E=1 (with `npx capbench cluster up local-k8s` done) to run';
   it('deploys, balances through the NodePort, scales with the HPA under load, tears down', { skip, timeout: 900_000 }, async () => {
     const log = (l: string): void => console.log(`# ${l}`);
     const target = new KubernetesTarget({ preset: 'local-k8s', env: process.env });

@@ -121,7 +121,7 @@ export class LocalK8sDriver implements ClusterDriver {
     if (m?.[1]) this.kubeconfigPath = m[1].trim();
     const nodes = /^NODES_READY=(.+)$/m.exec(r.stdout)?.[1] ?? '?';
     if (r.code === 0) return { up: true, reason: `local-k8s cluster up, nodes ready ${nodes}` };
-    return { up: false, reason: `local-k8s cluster is not running (${firstLine(r.stdout.match(/^API=.*$/m)?.[0] ?? r.stderr) || `exit ${r.code}`})`, hint: 'capbench cluster up local-k8s' };
+    return { up: false, reason: `local-k8s cluster is not running (${firstLine(r.stdout.match(/^API=.*$/m)?.[0] ?? r.stderr) || `exit ${r.code}`})`, hint: 'npx capbench cluster up local-k8s' };
   }
 
   async up(log: Log): Promise<void> {
@@ -315,9 +315,9 @@ export class MinikubeDriver implements ClusterDriver {
 
   async status(): Promise<{ up: boolean; reason: string; hint?: string }> {
     const r = await this.statusJson();
-    if (r.code === 127) return { up: false, reason: 'minikube is not installed', hint: 'install minikube (https://minikube.sigs.k8s.io) and Docker, then: capbench cluster up minikube' };
+    if (r.code === 127) return { up: false, reason: 'minikube is not installed', hint: 'install minikube (https://minikube.sigs.k8s.io) and Docker, then: npx capbench cluster up minikube' };
     const cp = r.nodes[0];
-    if (cp === undefined || cp.Host !== 'Running') return { up: false, reason: `minikube profile ${this.profile} is not running`, hint: 'capbench cluster up minikube' };
+    if (cp === undefined || cp.Host !== 'Running') return { up: false, reason: `minikube profile ${this.profile} is not running`, hint: 'npx capbench cluster up minikube' };
     return { up: true, reason: `minikube profile ${this.profile}, ${r.nodes.length} nodes` };
   }
 

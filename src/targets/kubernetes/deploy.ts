@@ -36,7 +36,7 @@ export async function deployApp(run: KubeRun, o: DeployOptions, cfg: KubeDeployC
   try {
     version = await c.serverVersion();
   } catch (e) {
-    throw new HarnessError(`${run.name}: API server ${c.server} (context ${c.context}) must answer (got ${errText(e)})`, { code: 'missingEnvironment', hint: run.o.preset ? `capbench cluster up ${run.o.preset}` : 'check the cluster' });
+    throw new HarnessError(`${run.name}: API server ${c.server} (context ${c.context}) must answer (got ${errText(e)})`, { code: 'missingEnvironment', hint: run.o.preset ? `npx capbench cluster up ${run.o.preset}` : 'check the cluster' });
   }
   run.log(`${run.name}: context ${c.context}, server ${c.server}, Kubernetes ${version}, namespace ${run.namespace}`);
   const image = cfg.image ?? APP_IMAGE;
@@ -69,7 +69,7 @@ export async function deployApp(run: KubeRun, o: DeployOptions, cfg: KubeDeployC
       const taken = obj.kind === 'Service' && statusOf(e) === 422 && /provided port is already allocated/.test(errText(e));
       throw new HarnessError(`${run.name}: ${obj.kind}/${obj.metadata.name} must apply (got ${errText(e)})`, {
         code: taken ? 'missingEnvironment' : 'internal',
-        ...(taken ? { hint: `NodePort ${cfg.nodePort} is used by another Service; run \`capbench cleanup\` or delete that Service` } : {}),
+        ...(taken ? { hint: `NodePort ${cfg.nodePort} is used by another Service; run \`npx capbench cleanup\` or delete that Service` } : {}),
       });
     }
   }

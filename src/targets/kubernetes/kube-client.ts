@@ -12,7 +12,7 @@ export const FIELD_MANAGER = 'capbench';
 export async function loadKubeConfig(context: string, file: string | undefined): Promise<KubeConfig> {
   const kc = new (await k8s()).KubeConfig();
   if (file !== undefined) {
-    if (!existsSync(file)) throw new HarnessError(`kubernetes: kubeconfig ${file} must exist (got missing)`, { code: 'missingEnvironment', hint: 'bring the cluster up first: capbench cluster up <preset>' });
+    if (!existsSync(file)) throw new HarnessError(`kubernetes: kubeconfig ${file} must exist (got missing)`, { code: 'missingEnvironment', hint: 'bring the cluster up first: npx capbench cluster up <preset>' });
     kc.loadFromFile(file);
   } else {
     kc.loadFromDefault();

@@ -54,7 +54,7 @@ describe('KubernetesTarget safety', () => {
     const down = await new KubernetesTarget({ preset: 'kind', runner: new FakeRunner(() => ({ stdout: 'other\n' })), apply: noApply }).probe();
     assert.deepEqual([down.usable, down.hint], [false, 'npx capbench cluster up kind']);
     const lk = await new KubernetesTarget({ preset: 'local-k8s', runner: new FakeRunner(() => ({ code: 1, stdout: 'API=down\n' })) }).probe();
-    assert.deepEqual([lk.usable, lk.hint], [false, 'capbench cluster up local-k8s']);
+    assert.deepEqual([lk.usable, lk.hint], [false, 'npx capbench cluster up local-k8s']);
   });
 
   it('leftovers and cleanup need the run liveness the CLI injects', async () => {

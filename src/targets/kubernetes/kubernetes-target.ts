@@ -100,7 +100,7 @@ export class KubernetesTarget implements Target {
       return { usable: true, reason: `Kubernetes ${v} at ${c.server} (context ${c.context})` };
     } catch (e) {
       this.run.reset();
-      const hint = e instanceof HarnessError && e.hint ? e.hint : this.o.preset ? `capbench cluster up ${this.o.preset}` : 'check the context with `kubectl --context ' + (this.context ?? 'NAME') + ' get nodes`';
+      const hint = e instanceof HarnessError && e.hint ? e.hint : this.o.preset ? `npx capbench cluster up ${this.o.preset}` : 'check the context with `kubectl --context ' + (this.context ?? 'NAME') + ' get nodes`';
       const reason = e instanceof HarnessError ? e.message : `API of context ${this.context ?? '?'} does not answer: ${errText(e)}`;
       return { usable: false, reason, hint };
     }

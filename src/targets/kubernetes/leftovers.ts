@@ -13,7 +13,7 @@ export async function teardownRun(run: KubeRun, fast: boolean, timeoutMs: number
   if (!run.namespace || !c) return;
   const ns = run.namespace;
   const deleted = await c.deleteNamespace(ns).catch((e: unknown) => {
-    throw new HarnessError(`${run.name}: namespace ${ns} must be deleted (got ${errText(e)})`, { code: 'internal', hint: 'run `capbench cleanup` once the cluster answers' });
+    throw new HarnessError(`${run.name}: namespace ${ns} must be deleted (got ${errText(e)})`, { code: 'internal', hint: 'run `npx capbench cleanup` once the cluster answers' });
   });
   if (!deleted || fast) return;
   const end = Date.now() + timeoutMs;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunIsAlive } from '../run-liveness.ts';
 
 /** where local runs record their PIDs, so `capbench cleanup` can end them after a SIGKILLed harness */
 export const LOCAL_STATE_DIR = join(tmpdir(), 'capbench-local');
@@ -63,13 +64,27 @@ export function listLocalLeftovers(dir = LOCAL_STATE_DIR): Array<{ runId: string
   return out;
 }
 
-/** Kills the processes of every local leftover and removes their state files; returns what was done. */
-export function cleanupLocal(dir = LOCAL_STATE_DIR): string[] {
+/**
+ * Kills the processes of every local leftover and removes their state files, then removes
+ * the app logs (`<run id>.log`) of runs that have ended: no state file (a run removes it at
+ * teardown, after its processes stopped; cleanup removes a killed run's) and no live harness
+ * (`runIsAlive`: a run opens its log a moment before it writes its state file). Returns what
+ * was done, one line per item. Called by `npx capbench cleanup`; idempotent.
+ */
+export function cleanupLocal(runIsAlive: RunIsAlive, dir = LOCAL_STATE_DIR): string[] {
   const done: string[] = [];
   for (const l of listLocalLeftovers(dir)) {
     for (const pid of l.pids) process.kill(pid, 'SIGKILL');
     rmSync(join(dir, `${l.runId}.json`), { force: true });
     done.push(`local run ${l.runId}: killed ${l.pids.join(', ')}`);
+  }
+  if (!existsSync(dir)) return done;
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
+    const runId = f.slice(0, -'.log'.length);
+    if (existsSync(join(dir, `${runId}.json`))) continue;
+    if (runIsAlive(runId)) continue;
+    rmSync(join(dir, f), { force: true });
+    done.push(`local run ${runId}: app log ${join(dir, f)} removed`);
   }
   return done;
 }

@@ -3,6 +3,7 @@ import { HarnessError } from '../../model/index.ts';
 import type { Sampler } from '../../sampling/sampler.ts';
 import type { DeployOptions, Env, Target, TargetCapabilities, Usability } from '../target.ts';
 import { APP, LocalDeployment } from './deploy.ts';
+import { needLiveness, type RunIsAlive } from '../run-liveness.ts';
 import { cleanupLocal, listLocalLeftovers } from './leftovers.ts';
 import { localNodes } from './nodes.ts';
 import { LOCAL_MAX_REPLICAS, localReplicas } from './replicas.ts';
@@ -20,6 +21,8 @@ export interface LocalTargetOptions {
   rebootDelayS?: number;
   /** the environment the app and proxy processes get (the CLI passes its own); default none */
   env?: Env;
+  /** true while the harness of a run is alive (the store's run lease); cleanup keeps a live run's app log */
+  runIsAlive?: RunIsAlive;
   /** app env: CPU burned per /work request, ms */
   workCpuMs?: number;
   workUpstreamMs?: number;
@@ -101,6 +104,6 @@ export class LocalTarget implements Target {
   }
 
   async cleanup(): Promise<string[]> {
-    return cleanupLocal();
+    return cleanupLocal(needLiveness(this.name, this.opts.runIsAlive));
   }
 }
