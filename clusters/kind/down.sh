@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # capbench kind: delete cluster `capbench` and what it left on the host. Idempotent.
-#   clusters/kind/down.sh          (`capbench cluster down kind` runs it)
+#   clusters/kind/down.sh          (`npx capbench cluster down kind` runs it)
 # - kind delete cluster --name capbench (node containers and their volumes, kubeconfig entry)
 # - the Docker network `kind` (kind keeps it) when no container uses it any more
 # - the host sysctls the nodes' kubelets changed, restored from /var/lib/capbench/kind/sysctl.saved

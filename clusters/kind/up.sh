@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # capbench kind: a real kind cluster on the Debian-built node image, offline. Idempotent.
-#   clusters/kind/up.sh            (as root; `capbench cluster up kind` runs it)
+#   clusters/kind/up.sh            (as root; `npx capbench cluster up kind` runs it)
 # 1. clusters/kind/build-node-image.sh (cached) and clusters/images/build.sh (app image)
 # 2. unless cluster `capbench` exists: records the host sysctls the kubelets will set
 #    (clusters/kind/down.sh restores them), then
