@@ -153,13 +153,13 @@ describe('nightly-capacity workflow', () => {
     const bench = steps.find((s) => s.id === 'bench')!;
     assert.match(bench.run!, /npx capbench run "\$SCENARIO" --target compose,kind .*--repeat 3 /);
     const job = Object.values(wf.jobs)[0]! as { strategy?: { matrix?: { scenario?: string[] } }; env?: Record<string, string> };
-    assert.deepEqual(job.strategy?.matrix?.scenario, [...scenarioNames]);
+    assert.deepEqual(job.strategy?.matrix?.scenario, scenarioNames.filter((n) => n !== 'capacity'), 'every scenario but the probe, which has its own job');
     assert.equal(job.env?.['SCENARIO'], '${{ matrix.scenario }}');
     assert.match(bench.run!, /if \[ "\$PROFILE" = quick \]; then quick=\(--quick\); fi/);
     const env = Object.values(wf.jobs)[0]!.env!;
     assert.equal(env['PROFILE'], "${{ github.event_name == 'schedule' && 'full' || 'quick' }}");
     assert.equal(bench['continue-on-error'], true, 'the report and the uploads still run; the last step fails the job');
-    const last = steps.at(-1)!;
+    const last = Object.values(wf.jobs)[0]!.steps.at(-1)!;
     assert.equal(last.if, "steps.bench.outcome == 'failure'");
     assert.match(last.run!, /exit 1/);
   });
@@ -185,6 +185,19 @@ describe('nightly-capacity workflow', () => {
 
   it('no ${{ }} expression inside a run: script (they go through env: — no injection)', () => {
     for (const { step, script } of runs) assert.doesNotMatch(script, /\$\{\{/, step);
+  });
+
+  it('probe: the capacity probe on compose and kind, then the plan against the last probe (exit 5 on a drop in per-replica capacity)', () => {
+    const probe = wf.jobs['probe'];
+    assert.ok(probe, 'a job `probe`');
+    const run = probe.steps.find((s) => s.id === 'probe')!.run!;
+    assert.match(run, /npx capbench run capacity --target compose,kind --replicas 1,2,3 --driver k6 /);
+    const plan = probe.steps.map((s) => s.run ?? '').find((r) => r.includes('npx capbench plan'))!;
+    assert.match(plan, /--fail-on-regression/);
+    assert.match(plan, /args\+=\(--baseline "\$\{baseline\[@\]\}"\)/);
+    const dl = probe.steps.find((s) => s.uses?.startsWith('dawidd6/action-download-artifact'))!;
+    const up = probe.steps.find((s) => s.name === 'upload probe')!;
+    assert.equal(dl.with?.['name'], up.with?.['name'], 'the baseline is the artifact this job uploads');
   });
 
   it('the targets it benches are registered (kind is a preset of the kubernetes target)', { todo: (targetNames as string[]).includes('kind') ? undefined : 'kind is not registered in src/targets/registry.ts yet' }, () => {
@@ -222,7 +235,7 @@ describe('nightly-capacity workflow: k6', () => {
       const args = extra.map((t) => (t === '"$RUNS_DIR"' ? out : t === '"${quick[@]}"' ? '--quick' : t));
       args[args.indexOf('--target') + 1] = 'local';
       args[args.indexOf('--repeat') + 1] = '2';
-      for (const scenario of scenarioNames) {
+      for (const scenario of scenarioNames.filter((n) => n !== 'capacity')) {
         // × 0.1: the rolling update must finish inside its run (the local target leaks a replica it is still starting)
         const r = await cli(['run', scenario, ...args, '--time-scale', '0.1'], { env: { ...process.env, K6_BIN: k6!.path }, cwd: REPO });
         assert.equal(r.code, 0, r.err + r.out);

@@ -71,6 +71,19 @@ describe('capbench plan', () => {
     assert.deepEqual(plan.cost.days.map((d) => [d.peakUsers, d.traffic]), [[40, 'file']]);
   });
 
+  it('--baseline flags a drop in per-replica capacity; --fail-on-regression exits 5', async () => {
+    const higher = writeSyntheticRun(root, syntheticRun('capacity', [
+      syntheticCapacityTarget({ name: 'local-k8s', kind: 'kubernetes', usl: { ...USL, lambdaRps: 60 }, replicas: [1, 2, 3] }),
+    ], 'baseline-capacity'));
+    const r = await cli(['plan', capRun, '--users', '10', '--baseline', higher, '--fail-on-regression', '--out', join(root, 'p5')], { cwd: root });
+    assert.equal(r.code, 5, r.err);
+    assert.match(r.out, /## Against the baseline/);
+    assert.match(r.out, /\| local-k8s \| 40\.0 req\/s \| 60\.0 req\/s \[60\.0, 60\.0\] \| -33\.3 % \| fixed margin \(the baseline band has no spread\) \| \*\*yes\*\* \|/);
+    const same = await cli(['plan', capRun, '--users', '10', '--baseline', capRun, '--fail-on-regression', '--out', join(root, 'p6')], { cwd: root });
+    assert.equal(same.code, 0, same.err);
+    assert.match(same.out, /\| compose \| .* \| no \|/);
+  });
+
   for (const [name, args, exit, pattern] of [
     ['two kinds of prices', ['--users', '10', '--price-vcpu-hour', '0.1', '--price-node-hour', '1'], 2, /not both/],
     ['a node price without a host price', ['--users', '10', '--price-node-hour', '1'], 2, /must be given together/],

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { checkOutDir } from './run-flags.ts';
 import { number, numberList } from './flag-parsers.ts';
 import type { Io } from './program.ts';
-import { HarnessError } from '../model/index.ts';
+import { ExitCode, HarnessError } from '../model/index.ts';
 import type { Prices } from '../plan/cost-plan.ts';
 
 /** CPU of one app replica and of the balancer in clusters/compose/compose.yaml (`cpus`). */
@@ -14,6 +14,7 @@ const COMPOSE_BALANCER_CPU = 0.5;
 interface PlanFlags {
   users: number[]; headroom: number; responseMs?: number; nodeCpu: number; nodeMemory: number; podCpu?: number; podMemory: number; hostCpu: number;
   traffic?: string; priceVcpuHour?: number; priceNodeHour?: number; priceHostHour?: number; out?: string;
+  baseline?: string[]; failOnRegression?: boolean;
 }
 
 /** One pricing: per vCPU-hour, or per node-hour and host-hour together. */
@@ -46,6 +47,8 @@ export function addPlanCommand(program: Command, io: Io): void {
     .option('--price-vcpu-hour <price>', 'cost per vCPU-hour (Kubernetes node CPUs, the Compose host\'s CPUs)', number('--price-vcpu-hour', 0, 1e6, 'e.g. --price-vcpu-hour 0.04'))
     .option('--price-node-hour <price>', 'cost per Kubernetes node-hour (with --price-host-hour)', number('--price-node-hour', 0, 1e6, 'e.g. --price-node-hour 0.17'))
     .option('--price-host-hour <price>', 'cost per Compose host-hour (with --price-node-hour)', number('--price-host-hour', 0, 1e6, 'e.g. --price-host-hour 0.68'))
+    .option('--baseline <dirs...>', 'earlier capacity runs: flag a target whose per-replica capacity (λ) fell below their band')
+    .option('--fail-on-regression', 'exit 5 when --baseline flags a target')
     .option('--out <dir>', 'where plan.json, plan.csv, plan.md go (default <first run>/plan)')
     .action(async (dirs: string[], flags: PlanFlags) => {
       if (flags.out !== undefined) checkOutDir('--out', flags.out, io.cwd);
@@ -85,8 +88,14 @@ export function addPlanCommand(program: Command, io: Io): void {
         composeBalancerCpu: COMPOSE_BALANCER_CPU,
         hostCpuCores: flags.hostCpu,
       }, spikes);
+      if (flags.baseline !== undefined) {
+        const { capacityRegressions } = await import('../plan/plan-regression.ts');
+        const base = flags.baseline.map((d) => readRun(resolve(io.cwd, d)).record);
+        plan.regressions = capacityRegressions(plan, buildCapacityPlan(base, flags.baseline, plan.options));
+      }
       plan.cost = planDayCosts(plan, plan.options, { ...(traffic ? { traffic, trafficFile: flags.traffic } : {}), prices });
       io.out(planMarkdown(plan));
+      if (flags.failOnRegression && plan.regressions?.some((r) => r.flagged)) io.exitCode = ExitCode.gatesFailed;
       for (const p of writePlanFiles(plan, flags.out === undefined ? join(paths[0]!, 'plan') : resolve(io.cwd, flags.out))) io.out(`plan: ${p}\n`);
     });
 }

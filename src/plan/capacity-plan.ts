@@ -20,6 +20,7 @@ import { meanThinkTimeMs, usersToRequestRate } from './users-to-rate.ts';
 import { planAutoscaler, type AutoscalerPlan, type HpaSettings } from './autoscaler-plan.ts';
 import type { SpikeEvidence } from './spike-evidence.ts';
 import type { CostSection } from './day-cost.ts';
+import type { CapacityRegression } from './plan-regression.ts';
 
 /** The shipped HPA (clusters/k8s/hpa.yaml as capbench deploys it) and the pod's CPU request. */
 export const SHIPPED_HPA: HpaSettings = { minReplicas: 2, maxReplicas: 10, cpuPercent: 70 };
@@ -112,6 +113,8 @@ export interface CapacityPlan {
   rows: PlanRow[];
   /** HPA settings per Kubernetes target × user count, replayed on the spike's shape */
   autoscaler: AutoscalerPlan[];
+  /** per-replica capacity against `--baseline` runs (plan-regression.ts), when given */
+  regressions?: CapacityRegression[];
   /** cost over a day (set by `capbench plan` after the plan is built; day-cost.ts) */
   cost?: CostSection;
   /** never verified by `--verify` (not built yet): the plan says so */

@@ -83,6 +83,19 @@ function costLines(plan: CapacityPlan): string[] {
   ];
 }
 
+function regressionLines(plan: CapacityPlan): string[] {
+  const r = plan.regressions;
+  if (!r) return [];
+  const head = ['target', 'λ (per-replica capacity)', 'baseline λ [95 % interval]', 'change', 'judged by', 'regression'];
+  const rows = r.map((x) => [x.target, rps(x.lambdaRps), `${rps(x.baselineLambdaRps)} ${rangeText(x.baselineRange, 1)}`, `${(x.change * 100).toFixed(1)} %`, x.basis, x.flagged ? '**yes**' : 'no']);
+  return [
+    '## Against the baseline',
+    '',
+    ...(r.length === 0 ? ['No target of this plan is in the baseline.'] : [head, head.map(() => '---'), ...rows].map((c) => `| ${c.join(' | ')} |`)),
+    '',
+  ];
+}
+
 export function planMarkdown(plan: CapacityPlan): string {
   const o = plan.options;
   const head = ['target', 'users', 'load', `needed (+${Math.round(o.headroom * 100)} %)`, 'replicas', 'predicted [lower]', 'nodes / host', 'reach', 'note'];
@@ -110,6 +123,7 @@ export function planMarkdown(plan: CapacityPlan): string {
     ...plan.models.flatMap(modelLines),
     ...autoscalerLines(plan),
     ...costLines(plan),
+    ...regressionLines(plan),
     '## Notes',
     '',
     ...plan.notes.map((n) => `- ${n}`),
