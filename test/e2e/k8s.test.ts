@@ -2,21 +2,58 @@
  * End to end on a real Kubernetes: the local-k8s cluster (1.20.2 built from Debian's
  * source, 3 nodes on this host). Brings the cluster up through the CLI, runs a quick spike
  * (the HPA must scale and ready pods follow), a node crash and a rolling update through the
- * NodePort on 127.0.0.1, restarts the API server mid-run (the gap must be marked), then tears
+ * NodePort on 127.0.0.1, a spike through a kubectl port-forward (--base-url), restarts the API server mid-run (the gap must be marked), then tears
  * the cluster down and checks the host is as it was. Skipped only with CAPBENCH_SKIP_K8S=1.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Interrupt } from '../../src/run/interrupt.ts';
 import { readRun, type SavedRun } from '../../src/store/run-store.ts';
+import { freePort } from '../../src/targets/net.ts';
 import { cli, tempDir } from '../cli-harness.ts';
 
 const skip = process.env.CAPBENCH_SKIP_K8S === '1' ? 'CAPBENCH_SKIP_K8S=1' : false;
-const STATE = '/var/lib/capbench/local-k8s';
+const STATE = process.env.CAPBENCH_K8S_STATE ?? '/var/lib/capbench/local-k8s';
+/** the cluster's own kubectl (same version as its API server), as clusters/local-k8s/lib.sh finds it */
+const KUBECTL = join(process.env.CAPBENCH_K8S_CACHE ?? '/var/cache/capbench/local-k8s', 'current', 'bin', 'kubectl');
+/** a loopback address that is none of local-k8s's nodes (127.0.0.2–4) */
+const FORWARD_ADDRESS = '127.0.0.9';
+
+/**
+ * What a user does beside `--base-url`: `kubectl port-forward` to the run's Service, bound on
+ * FORWARD_ADDRESS:port. The run's namespace exists only once its deploy began, so this
+ * looks for it every second and (re)starts the forward until stopped.
+ */
+function portForwardWhileRunning(port: number): { stop: () => Promise<string[]> } {
+  let stopped = false;
+  let child: ChildProcess | undefined;
+  const log: string[] = [];
+  const kc = ['--kubeconfig', join(STATE, 'kubeconfig')];
+  const loop = (async () => {
+    while (!stopped) {
+      const ns = await new Promise<string>((res) => execFile(KUBECTL, [...kc, 'get', 'svc', '-A', '-l', 'capbench.managed=true', '-o', 'jsonpath={.items[0].metadata.namespace}'], (_e, out) => res(String(out ?? '').trim())));
+      if (ns !== '' && !stopped) {
+        child = spawn(KUBECTL, [...kc, '-n', ns, 'port-forward', '--address', FORWARD_ADDRESS, 'svc/api', `${port}:80`], { stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout?.on('data', (d: Buffer) => log.push(d.toString().trim()));
+        child.stderr?.on('data', (d: Buffer) => log.push(d.toString().trim()));
+        await new Promise((res) => child!.once('exit', res));
+      }
+      if (!stopped) await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      if (child?.pid !== undefined && child.exitCode === null) child.kill('SIGTERM');
+      await loop;
+      return log;
+    },
+  };
+}
 
 /** What local-k8s may change on the host: its iptables rules and chains, bridges, sysctls. */
 function hostState(): { rules: string[]; kubeChains: string[]; bridges: string[]; sysctls: Record<string, string> } {
@@ -95,6 +132,31 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     assert.ok(plat.some((p) => p.podsPerNode && Object.keys(p.podsPerNode).length >= 2), 'pods spread over nodes');
     const events = saved.series['local-k8s']!.events;
     assert.ok(events.some((e) => e.kind === 'hpa-rescale'), 'HPA rescale events on the timeline');
+  });
+
+  it('--base-url with --allow-remote: a quick spike through a kubectl port-forward on 127.0.0.9, not the NodePort', async () => {
+    const port = await freePort(FORWARD_ADDRESS);
+    const url = `http://${FORWARD_ADDRESS}:${port}`;
+    const pf = portForwardWhileRunning(port);
+    const out = tempDir();
+    let r: Awaited<ReturnType<typeof cli>>;
+    let pfLog: string[];
+    try {
+      r = await cli(['run', 'spike', '--quick', '--time-scale', '0.4', '--target', 'kubernetes', '--context', 'capbench-local-k8s', '--base-url', url, '--allow-remote', '--driver', 'builtin', '--no-report', '--out', out]);
+    } finally {
+      pfLog = await pf.stop();
+    }
+    assert.equal(r.code, 0, `${r.err}\n${r.out.slice(-3000)}\nport-forward: ${pfLog.join('\n')}`);
+    assert.equal(r.out.split('\n')[0], `load goes to ${url} (--base-url, loopback)`, 'the address is named before anything starts');
+    assert.ok(pfLog.some((l) => l.includes(`Forwarding from ${FORWARD_ADDRESS}:${port}`)), `kubectl port-forward served the run (${pfLog.join(' | ')})`);
+    const saved = readRun(join(out, readdirSync(out)[0]!));
+    const t = saved.record.targets[0]!;
+    assert.equal(t.status, 'completed', t.error);
+    assert.equal(t.baseUrl, url, 'traffic went to --base-url');
+    const load = saved.series['kubernetes']!.load;
+    const total = load.reduce((n, s) => n + s.requests, 0);
+    const failed = load.reduce((n, s) => n + s.failures, 0);
+    assert.ok(total > 100 && failed < total / 2, `users were served through the port-forward (${total} requests, ${failed} failed)`);
   });
 
   it('the API server restarted mid-run leaves a marked gap, then the watches resume', async () => {

@@ -9,7 +9,7 @@ import { deployApp } from './deploy.ts';
 import { applyObjects, errText } from './kube-client.ts';
 import { KubeRun } from './kube-run.ts';
 import { kubeCleanup, kubeLeftovers, teardownRun } from './leftovers.ts';
-import { appSelector, runSelector } from './manifests.ts';
+import { APP_NAME, appSelector, runSelector } from './manifests.ts';
 import { kubeNodes } from './nodes.ts';
 import { kubeReplicas } from './replicas.ts';
 import { destructiveAllowed } from './safety.ts';
@@ -41,6 +41,12 @@ export interface KubernetesTargetOptions {
   image?: string;
   /** default: Never for presets (images are loaded into the nodes), IfNotPresent for contexts */
   imagePullPolicy?: 'Never' | 'IfNotPresent' | 'Always';
+  /**
+   * `--base-url`: users' traffic goes there (an ingress, a LoadBalancer, a port-forward the
+   * user runs) instead of the NodePort on 127.0.0.1; the NodePort is then allocated, not
+   * pinned. The CLI has judged it (loopback or --allow-remote) before this is made.
+   */
+  baseUrl?: string;
   /** NodePort on 127.0.0.1; default: the preset's (kind/minikube 30080), allocated on local-k8s, 30080 on contexts */
   nodePort?: number;
   /** deploy: how long the Deployment may take to become available; default 180 000 */
@@ -80,7 +86,7 @@ export class KubernetesTarget implements Target {
     this.driver = o.preset !== undefined ? presetDriver(o.preset, this.runner, apply, env) : o.context !== undefined ? driverForContext(o.context, this.runner, apply, env) : undefined;
     this.context = this.driver?.context ?? o.context;
     this.name = o.name ?? o.preset ?? 'kubernetes';
-    this.run = new KubeRun({ name: this.name, preset: o.preset, context: this.context, driver: this.driver });
+    this.run = new KubeRun({ name: this.name, preset: o.preset, context: this.context, driver: this.driver, ...(o.baseUrl === undefined ? {} : { baseUrl: o.baseUrl }) });
   }
 
   /** the kubeconfig context this target uses (undefined: plain target without --context) */
@@ -107,7 +113,7 @@ export class KubernetesTarget implements Target {
   }
 
   async deploy(o: DeployOptions): Promise<void> {
-    const wantPort = this.o.nodePort ?? (this.driver ? this.driver.nodePort : PUBLISHED_NODE_PORT);
+    const wantPort = this.o.nodePort ?? (this.o.baseUrl !== undefined ? undefined : this.driver ? this.driver.nodePort : PUBLISHED_NODE_PORT);
     await deployApp(this.run, o, {
       runner: this.runner,
       image: this.o.image,
@@ -121,7 +127,7 @@ export class KubernetesTarget implements Target {
   }
 
   baseUrl(): string {
-    return `http://127.0.0.1:${this.run.port}`;
+    return this.run.url;
   }
 
   sampler(): Sampler {
@@ -171,7 +177,7 @@ export class KubernetesTarget implements Target {
       cpuRequestPerReplica: '100m',
       cpuLimitPerReplica: '250m',
       memoryPerReplica: '64Mi request / 128Mi limit',
-      loadBalancer: `Service NodePort ${this.run.port || '?'} on 127.0.0.1 (kube-proxy)`,
+      loadBalancer: this.o.baseUrl === undefined ? `Service NodePort ${this.run.port || '?'} on 127.0.0.1 (kube-proxy)` : `--base-url ${this.o.baseUrl} (the user's path: ingress, LoadBalancer or port-forward) to Service ${APP_NAME}`,
       imagePullPolicy: this.o.imagePullPolicy ?? this.driver?.imagePullPolicy ?? 'IfNotPresent',
     };
   }
@@ -193,8 +199,8 @@ export class KubernetesTarget implements Target {
 }
 
 /** Target registry factory: preset name (`local-k8s`, `kind`, `minikube`) or `kubernetes` + context. */
-export function createKubernetesTarget(name: PresetName | 'kubernetes', o: { context?: string; allowDestructive?: boolean; env?: Env; runIsAlive?: RunIsAlive }): KubernetesTarget {
+export function createKubernetesTarget(name: PresetName | 'kubernetes', o: { context?: string; baseUrl?: string; allowDestructive?: boolean; env?: Env; runIsAlive?: RunIsAlive }): KubernetesTarget {
   const common = { allowDestructive: o.allowDestructive ?? false, ...(o.env === undefined ? {} : { env: o.env }), ...(o.runIsAlive === undefined ? {} : { runIsAlive: o.runIsAlive }) };
-  if (name === 'kubernetes') return new KubernetesTarget({ ...(o.context === undefined ? {} : { context: o.context }), ...common });
+  if (name === 'kubernetes') return new KubernetesTarget({ ...(o.context === undefined ? {} : { context: o.context }), ...(o.baseUrl === undefined ? {} : { baseUrl: o.baseUrl }), ...common });
   return new KubernetesTarget({ preset: name, ...common });
 }
