@@ -226,6 +226,14 @@ const cliCases: CliCase[] = [
     ...(noK8s ? { skip: noK8s } : {}),
   },
   {
+    name: 'targets --context: a context the kubeconfig lacks',
+    args: () => ['targets', '--context', 'kind-typo'],
+    env: { KUBECONFIG: kubeconfig('kubeconfig-ok2', 'https://127.0.0.1:1', 'kind-capbench') },
+    code: 4,
+    err: /context "kind-typo" must exist in the kubeconfig \(got: kind-capbench\)/,
+    ...(noK8s ? { skip: noK8s } : {}),
+  },
+  {
     name: 'kubeconfig: --target kubernetes without --context',
     args: () => ['run', 'spike', '--target', 'kubernetes', ...quickRun],
     code: 4,

@@ -166,7 +166,15 @@ export function buildProgram(io: Io): Command {
   program
     .command('targets')
     .description('list the targets and whether each is usable here (and why not); k6 availability')
-    .action(async () => {
+    .option('--context <name>', 'check a kubeconfig context instead: API server, HPA API, metrics API and every permission capbench needs (exit 4 when something is missing)')
+    .action(async (flags: { context?: string }) => {
+      if (flags.context !== undefined) {
+        const { checkContextLines } = await import('./context-lines.ts');
+        const r = await checkContextLines(flags.context, baseTargetOptions(io));
+        for (const l of r.lines) io.out(`${l}\n`);
+        if (!r.ok) io.exitCode = ExitCode.missingEnvironment;
+        return;
+      }
       for (const name of targetNames) {
         const t = await createTarget(name, baseTargetOptions(io));
         const u = await t.probe();

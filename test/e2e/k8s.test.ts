@@ -134,6 +134,17 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     assert.ok(events.some((e) => e.kind === 'hpa-rescale'), 'HPA rescale events on the timeline');
   });
 
+  it('targets --context capbench-local-k8s: API server, HPA API, metrics API and every permission checked for real', async () => {
+    const r = await cli(['targets', '--context', 'capbench-local-k8s']);
+    assert.equal(r.code, 0, r.err + r.out);
+    assert.match(r.out, /^ok\s+API server\s+Kubernetes v1\.20\.\d+ at https:\/\//m);
+    assert.match(r.out, /^ok\s+HPA API\s+autoscaling\/v2beta2 \(PodDisruptionBudget policy\/v1beta1\)$/m);
+    assert.match(r.out, /^ok\s+metrics API\s+metrics\.k8s\.io\/v1beta1 answers$/m);
+    assert.match(r.out, /^ok\s+deployments\.apps\s+create patch get list watch in a new namespace/m);
+    assert.doesNotMatch(r.out, /^MISSING/m);
+    assert.match(r.out, /context capbench-local-k8s: capbench has what it needs$/m);
+  });
+
   it('--base-url with --allow-remote: a quick spike through a kubectl port-forward on 127.0.0.9, not the NodePort', async () => {
     const port = await freePort(FORWARD_ADDRESS);
     const url = `http://${FORWARD_ADDRESS}:${port}`;

@@ -9,7 +9,8 @@ import { deployApp } from './deploy.ts';
 import { applyObjects, errText } from './kube-client.ts';
 import { KubeRun } from './kube-run.ts';
 import { kubeCleanup, kubeLeftovers, teardownRun } from './leftovers.ts';
-import { APP_NAME, appSelector, runSelector } from './manifests.ts';
+import { checkContext, type ContextReport } from './context-check.ts';
+import { APP_NAME, appSelector, namespaceFor, runSelector } from './manifests.ts';
 import { kubeNodes } from './nodes.ts';
 import { kubeReplicas } from './replicas.ts';
 import { destructiveAllowed } from './safety.ts';
@@ -110,6 +111,16 @@ export class KubernetesTarget implements Target {
       const reason = e instanceof HarnessError ? e.message : `API of context ${this.context ?? '?'} does not answer: ${errText(e)}`;
       return { usable: false, reason, hint };
     }
+  }
+
+  /**
+   * `capbench targets --context NAME`: whether this context has what a run needs (API
+   * server, HPA API, metrics API, every permission), each missing thing named. Never throws
+   * for a context that does not answer: that is a failed line. Called by the CLI only.
+   */
+  async checkContext(): Promise<ContextReport> {
+    const c = await this.run.api();
+    return checkContext(c, { namespace: namespaceFor('permission-check') });
   }
 
   async deploy(o: DeployOptions): Promise<void> {
