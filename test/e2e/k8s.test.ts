@@ -153,7 +153,7 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     let r: Awaited<ReturnType<typeof cli>>;
     let pfLog: string[];
     try {
-      r = await cli(['run', 'spike', '--quick', '--time-scale', '0.4', '--target', 'kubernetes', '--context', 'capbench-local-k8s', '--base-url', url, '--allow-remote', '--driver', 'builtin', '--no-report', '--out', out]);
+      r = await cli(['run', 'spike', '--quick', '--time-scale', '0.3', '--target', 'kubernetes', '--context', 'capbench-local-k8s', '--base-url', url, '--allow-remote', '--driver', 'builtin', '--no-report', '--out', out]);
     } finally {
       pfLog = await pf.stop();
     }
@@ -189,8 +189,9 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     assert.ok(events.some((e) => e.kind === 'watch-gap-start') && events.some((e) => e.kind === 'watch-gap-end'), 'gap start/end events');
   });
 
-  it('quick node crash: the busiest worker dies, the node comes back and ready replicas return to desired', async () => {
-    const saved = await run(['run', 'node-crash', '--quick', '--time-scale', '0.7', '--target', 'local-k8s', '--no-report']);
+  it('quick node crash (not time-scaled): endpoints removed and pods rescheduled while the node is down; timing settings recorded', async () => {
+    // time scale 1: eviction (grace 50 s + tolerations 30 s) does not scale with the profile, and the quick down time (110 s) must outlast it
+    const saved = await run(['run', 'node-crash', '--quick', '--target', 'local-k8s', '--no-report']);
     const t = saved.record.targets[0]!;
     assert.equal(t.status, 'completed', t.error);
     const w = t.faults[0]!;
@@ -202,6 +203,20 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     const last = saved.series['local-k8s']!.platform.filter((p) => !p.gap).at(-1)!;
     assert.equal(last.readyReplicas, last.desiredReplicas, 'ready = desired at the end');
     assert.equal(last.nodesReady, last.nodesTotal, 'every node Ready at the end');
+    const d = t.description;
+    assert.match(String(d.nodeMonitorGracePeriod), /^50 s \(--node-monitor-grace-period=50s \(kube-controller-manager pid \d+ on this host\)\)$/, 'the grace period read from the running controller manager');
+    assert.match(String(d.podEvictionToleration), /^30 s \(tolerationSeconds of node\.kubernetes\.io\/unreachable on the app pods\)$/);
+    assert.match(String(d.hpaSyncPeriod), /^5 s \(--horizontal-pod-autoscaler-sync-period=5s /);
+    const during = saved.series['local-k8s']!.events.filter((e) => e.atMs >= w.startMs && e.atMs <= w.endMs!);
+    const on = (e: { detail?: string }, node: string): boolean => (e.detail ?? '').startsWith(node);
+    const unready = during.find((e) => e.kind === 'replica-unready' && on(e, w.subject));
+    const evicted = during.find((e) => e.kind === 'pod-evicted' && on(e, w.subject));
+    const replaced = during.find((e) => e.kind === 'pod-ready' && !on(e, w.subject) && e.atMs > (evicted?.atMs ?? Infinity));
+    const rel = (e: { atMs: number } | undefined): string => (e === undefined ? 'never' : `${((e.atMs - w.startMs) / 1000).toFixed(1)} s`);
+    const story = `down ${((w.endMs! - w.startMs) / 1000).toFixed(0)} s; not ready ${rel(unready)}, evicted ${rel(evicted)}, replaced ${rel(replaced)} after the crash; ${d.nodeCrashTiming}`;
+    console.log(`# node crash: ${story}`);
+    assert.ok(unready && evicted && replaced, `the crashed node's pods left the endpoints, were evicted and replaced elsewhere within the down time (${story})`);
+    assert.ok(unready.atMs - w.startMs >= 45_000, `not before the grace period (${story})`);
   });
 
   it('quick rolling update: v1 → v2 with maxUnavailable 0, rollout finished', async () => {

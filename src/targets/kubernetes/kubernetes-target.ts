@@ -4,7 +4,8 @@ import type { Sampler } from '../../sampling/sampler.ts';
 import { commandRunner, type CommandRunner } from '../command-runner.ts';
 import { needLiveness, type RunIsAlive } from '../run-liveness.ts';
 import type { DeployOptions, Env, Target, TargetCapabilities, Usability } from '../target.ts';
-import { PUBLISHED_NODE_PORT, driverForContext, presetDriver, type Applier, type ClusterDriver, type PresetName } from './cluster-drivers.ts';
+import { readClusterTiming, timingDescription } from './cluster-timing.ts';
+import { LOCAL_K8S_STATE, PUBLISHED_NODE_PORT, driverForContext, presetDriver, type Applier, type ClusterDriver, type PresetName } from './cluster-drivers.ts';
 import { deployApp } from './deploy.ts';
 import { applyObjects, errText } from './kube-client.ts';
 import { KubeRun } from './kube-run.ts';
@@ -76,6 +77,8 @@ export class KubernetesTarget implements Target {
   private readonly context: string | undefined;
   private readonly run: KubeRun;
   private caps: TargetCapabilities | null = null;
+  /** the cluster's timing settings, read after deploy (describe() shows them) */
+  private timing: Record<string, string | number> = {};
 
   constructor(private readonly o: KubernetesTargetOptions) {
     const env = o.env ?? {};
@@ -135,6 +138,12 @@ export class KubernetesTarget implements Target {
       workUpstreamMs: this.o.workUpstreamMs,
       deployTimeoutMs: this.o.deployTimeoutMs ?? 180_000,
     });
+    const localK8s = this.driver?.preset === 'local-k8s' ? { localK8sStateDir: this.o.env?.['CAPBENCH_K8S_STATE'] ?? LOCAL_K8S_STATE } : {};
+    const timing = await readClusterTiming(this.run, localK8s);
+    if (timing) {
+      this.timing = timingDescription(timing);
+      o.onProgress(`${this.name}: timing: node monitor grace ${this.timing.nodeMonitorGracePeriod}; eviction toleration ${this.timing.podEvictionToleration}; HPA sync ${this.timing.hpaSyncPeriod}; ${this.timing.nodeCrashTiming}`);
+    }
   }
 
   baseUrl(): string {
@@ -190,6 +199,7 @@ export class KubernetesTarget implements Target {
       memoryPerReplica: '64Mi request / 128Mi limit',
       loadBalancer: this.o.baseUrl === undefined ? `Service NodePort ${this.run.port || '?'} on 127.0.0.1 (kube-proxy)` : `--base-url ${this.o.baseUrl} (the user's path: ingress, LoadBalancer or port-forward) to Service ${APP_NAME}`,
       imagePullPolicy: this.o.imagePullPolicy ?? this.driver?.imagePullPolicy ?? 'IfNotPresent',
+      ...this.timing,
     };
   }
 
