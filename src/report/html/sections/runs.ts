@@ -19,7 +19,7 @@ function generatorLine(name: string, g: GeneratorValidity): string {
  * toleration, HPA sync: what explains a node crash's numbers), and — for a crash whose node
  * came back before the pods could be evicted — that rescheduling was not exercised.
  */
-function timingLine(t: ReportRunData['targets'][number]): string | null {
+export function timingLine(t: ReportRunData['targets'][number]): string | null {
   const desc = t.description;
   if (desc.nodeMonitorGracePeriod === undefined) return null;
   const parts = [`node monitor grace period ${desc.nodeMonitorGracePeriod}`, `eviction toleration ${desc.podEvictionToleration}`, `HPA sync ${desc.hpaSyncPeriod}`, String(desc.nodeCrashTiming)];
