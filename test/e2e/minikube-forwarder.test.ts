@@ -20,6 +20,12 @@ const docker = commandRunner(process.env);
 test('minikube forwarder: 127.0.0.1:<port> → <profile>:30080 on the profile\'s Docker network', { skip, timeout: 180_000 }, async () => {
   await dockerServerVersion(docker);
   const profile = `cbfwd-${Date.now().toString(36)}`;
+  // leftovers of an earlier, killed run of this test
+  for (const kind of ['container', 'network'] as const) {
+    const ls = await docker.run('docker', kind === 'container' ? ['ps', '-aq', '--filter', 'label=capbench.e2e=minikube-forwarder'] : ['network', 'ls', '-q', '--filter', 'label=capbench.e2e=minikube-forwarder'], { timeoutMs: 30_000 });
+    const ids = ls.stdout.split('\n').filter(Boolean);
+    if (ids.length > 0) await docker.run('docker', kind === 'container' ? ['rm', '-f', ...ids] : ['network', 'rm', ...ids], { timeoutMs: 60_000 });
+  }
   const label = ['--label', 'capbench.e2e=minikube-forwarder'];
   const must = async (args: string[]): Promise<string> => {
     const r = await docker.run('docker', args, { timeoutMs: 120_000 });
@@ -29,8 +35,11 @@ test('minikube forwarder: 127.0.0.1:<port> → <profile>:30080 on the profile\'s
   try {
     await must(['network', 'create', ...label, profile]);
     await must(['run', '-d', '--name', profile, ...label, '--network', profile, '-e', 'PORT=30080', APP_IMAGE]);
-    const port = await freePort();
-    await must(forwarderRunArgs(profile, port));
+    // freePort's probe server is unref'd: keep the loop alive while it answers
+    const keepAlive = setInterval(() => undefined, 1000);
+    const port = await freePort().finally(() => clearInterval(keepAlive));
+    const args = forwarderRunArgs(profile, port);
+    await must([...args.slice(0, 1), ...args.slice(1, 2), '--label', 'capbench.e2e=minikube-forwarder', ...args.slice(2)]);
     const end = Date.now() + 30_000;
     let last = 'no answer';
     while (Date.now() < end) {
