@@ -216,7 +216,8 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     const story = `down ${((w.endMs! - w.startMs) / 1000).toFixed(0)} s; not ready ${rel(unready)}, evicted ${rel(evicted)}, replaced ${rel(replaced)} after the crash; ${d.nodeCrashTiming}`;
     console.log(`# node crash: ${story}`);
     assert.ok(unready && evicted && replaced, `the crashed node's pods left the endpoints, were evicted and replaced elsewhere within the down time (${story})`);
-    assert.ok(unready.atMs - w.startMs >= 45_000, `not before the grace period (${story})`);
+    // the last heartbeat may be up to one status update (10 s) older than the crash
+    assert.ok(unready.atMs - w.startMs >= 35_000, `not before the grace period less one node status update (${story})`);
   });
 
   it('quick rolling update: v1 → v2 with maxUnavailable 0, rollout finished', async () => {

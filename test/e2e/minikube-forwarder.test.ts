@@ -7,39 +7,46 @@
  * stand-in. Everything is labelled and removed. Skipped only with CAPBENCH_SKIP_DOCKER=1.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { commandRunner } from '../../src/targets/command-runner.ts';
-import { dockerServerVersion } from '../../src/targets/compose/compose-cli.ts';
 import { APP_IMAGE } from '../../src/targets/kubernetes/cluster-drivers.ts';
 import { forwarderRunArgs, minikubeForwarderName } from '../../src/targets/kubernetes/minikube-driver.ts';
 import { freePort } from '../../src/targets/net.ts';
 
 const skip = process.env['CAPBENCH_SKIP_DOCKER'] === '1' ? 'CAPBENCH_SKIP_DOCKER=1' : false;
-const docker = commandRunner(process.env);
+const LABEL = 'capbench.e2e=minikube-forwarder';
+
+function docker(args: string[]): { code: number | null; out: string } {
+  const r = spawnSync('docker', args, { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+function must(args: string[]): string {
+  const r = docker(args);
+  assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.out}`);
+  return r.out;
+}
+
+/** leftovers of an earlier, killed run of this test, by label */
+function removeLeftovers(): void {
+  const ids = (a: string[]): string[] => docker(a).out.split('\n').map((l) => l.trim()).filter(Boolean);
+  const containers = ids(['ps', '-aq', '--filter', `label=${LABEL}`]);
+  if (containers.length > 0) docker(['rm', '-f', ...containers]);
+  const networks = ids(['network', 'ls', '-q', '--filter', `label=${LABEL}`]);
+  if (networks.length > 0) docker(['network', 'rm', ...networks]);
+}
 
 test('minikube forwarder: 127.0.0.1:<port> → <profile>:30080 on the profile\'s Docker network', { skip, timeout: 180_000 }, async () => {
-  await dockerServerVersion(docker);
+  must(['version', '--format', '{{.Server.Version}}']); // fails (loudly) when Docker is absent
+  removeLeftovers();
   const profile = `cbfwd-${Date.now().toString(36)}`;
-  // leftovers of an earlier, killed run of this test
-  for (const kind of ['container', 'network'] as const) {
-    const ls = await docker.run('docker', kind === 'container' ? ['ps', '-aq', '--filter', 'label=capbench.e2e=minikube-forwarder'] : ['network', 'ls', '-q', '--filter', 'label=capbench.e2e=minikube-forwarder'], { timeoutMs: 30_000 });
-    const ids = ls.stdout.split('\n').filter(Boolean);
-    if (ids.length > 0) await docker.run('docker', kind === 'container' ? ['rm', '-f', ...ids] : ['network', 'rm', ...ids], { timeoutMs: 60_000 });
-  }
-  const label = ['--label', 'capbench.e2e=minikube-forwarder'];
-  const must = async (args: string[]): Promise<string> => {
-    const r = await docker.run('docker', args, { timeoutMs: 120_000 });
-    assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
+  const keepAlive = setInterval(() => undefined, 1000);
   try {
-    await must(['network', 'create', ...label, profile]);
-    await must(['run', '-d', '--name', profile, ...label, '--network', profile, '-e', 'PORT=30080', APP_IMAGE]);
-    // freePort's probe server is unref'd: keep the loop alive while it answers
-    const keepAlive = setInterval(() => undefined, 1000);
-    const port = await freePort().finally(() => clearInterval(keepAlive));
+    must(['network', 'create', '--label', LABEL, profile]);
+    must(['run', '-d', '--name', profile, '--label', LABEL, '--network', profile, '-e', 'PORT=30080', APP_IMAGE]);
+    const port = await freePort();
     const args = forwarderRunArgs(profile, port);
-    await must([...args.slice(0, 1), ...args.slice(1, 2), '--label', 'capbench.e2e=minikube-forwarder', ...args.slice(2)]);
+    must([args[0]!, args[1]!, '--label', LABEL, ...args.slice(2)]);
     const end = Date.now() + 30_000;
     let last = 'no answer';
     while (Date.now() < end) {
@@ -53,9 +60,10 @@ test('minikube forwarder: 127.0.0.1:<port> → <profile>:30080 on the profile\'s
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    assert.equal(last, 'HTTP 200', 'the stand-in control plane answered through the forwarder');
+    assert.equal(last, 'HTTP 200', `the stand-in control plane answered through the forwarder (${docker(['logs', minikubeForwarderName(profile)]).out.slice(-500)})`);
   } finally {
-    await docker.run('docker', ['rm', '-f', minikubeForwarderName(profile), profile], { timeoutMs: 60_000 });
-    await docker.run('docker', ['network', 'rm', profile], { timeoutMs: 60_000 });
+    clearInterval(keepAlive);
+    docker(['rm', '-f', minikubeForwarderName(profile), profile]);
+    docker(['network', 'rm', profile]);
   }
 });
