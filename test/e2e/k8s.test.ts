@@ -215,6 +215,9 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     const rel = (e: { atMs: number } | undefined): string => (e === undefined ? 'never' : `${((e.atMs - w.startMs) / 1000).toFixed(1)} s`);
     const story = `down ${((w.endMs! - w.startMs) / 1000).toFixed(0)} s; not ready ${rel(unready)}, evicted ${rel(evicted)}, replaced ${rel(replaced)} after the crash; ${d.nodeCrashTiming}`;
     console.log(`# node crash: ${story}`);
+    // a pod Ready again on the crashed node means its kubelet ran again before the run restored it
+    const back = during.find((e) => (e.kind === 'pod-ready' || e.kind === 'node-ready') && (e.subject === w.subject || on(e, w.subject)));
+    assert.equal(back, undefined, `the crashed node came back ${rel(back)} after the crash, before the run restored it: something outside this run restored it (another \`capbench cleanup\`?) (${story})`);
     assert.ok(unready && evicted && replaced, `the crashed node's pods left the endpoints, were evicted and replaced elsewhere within the down time (${story})`);
     // the last heartbeat may be up to one status update (10 s) older than the crash
     assert.ok(unready.atMs - w.startMs >= 35_000, `not before the grace period less one node status update (${story})`);
