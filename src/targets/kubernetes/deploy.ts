@@ -128,6 +128,6 @@ async function waitReachable(run: KubeRun, timeoutMs: number, signal: AbortSigna
   }
   throw new HarnessError(`${run.name}: NodePort ${run.port} of Service ${APP_NAME} must answer on 127.0.0.1 (got ${status === 0 ? 'no answer' : `HTTP ${status}`} within ${timeoutMs / 1000} s)`, {
     code: 'missingEnvironment',
-    hint: 'the cluster must publish the NodePort on 127.0.0.1 (kind: extraPortMappings as in clusters/kind/cluster.yaml; minikube: the forwarder container <profile>-capbench-forward made by `capbench cluster up minikube`); capbench never port-forwards to a single pod',
+    hint: 'the cluster must publish the NodePort on 127.0.0.1 (kind: extraPortMappings as in clusters/kind/cluster.yaml; minikube: the forwarder container <profile>-capbench-forward made by `npx capbench cluster up minikube`); capbench never port-forwards to a single pod',
   });
 }

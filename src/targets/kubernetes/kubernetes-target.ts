@@ -117,7 +117,7 @@ export class KubernetesTarget implements Target {
   }
 
   /**
-   * `capbench targets --context NAME`: whether this context has what a run needs (API
+   * `npx capbench targets --context NAME`: whether this context has what a run needs (API
    * server, HPA API, metrics API, every permission), each missing thing named. Never throws
    * for a context that does not answer: that is a failed line. Called by the CLI only.
    */
