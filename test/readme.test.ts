@@ -54,6 +54,9 @@ const coverage: Record<string, Coverage> = {
   'npx capbench cluster up local-k8s': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
   'npx capbench cluster down local-k8s': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
   'bash scripts/setup/k6.sh': { how: 'run by test', test: 'test/k6-setup.test.ts' },
+  'npx capbench targets --context NAME': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
+  'npx capbench run spike --target kubernetes --context staging --base-url http://127.0.0.2:8080': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
+  'npx capbench run spike --target kubernetes --context staging --base-url https://app.staging.example --allow-remote': { how: 'run by test', test: 'test/base-url.test.ts' },
   'npx capbench run spike --target local --driver k6 --k6-out csv=k6.csv': { how: 'run by test', test: 'test/e2e/k6-local.test.ts' },
   'npx capbench plan reports/<capacity-run> --users 100,1000,10000': { how: 'run by test', test: 'test/plan-cli.test.ts' },
   // the nightly runs each scenario in a job of its own (`capbench run "$SCENARIO"`, what `run all` loops over)

@@ -9,7 +9,9 @@ lk_require_root
 lk_lock
 
 T0=$(date +%s)
-NODE_MONITOR_GRACE="${CAPBENCH_NODE_MONITOR_GRACE:-40s}"
+# 50 s: the upstream default since Kubernetes 1.32 (1.20, built here, defaults to 40 s) — set
+# explicitly so a node crash here times out as on a current cluster
+NODE_MONITOR_GRACE="${CAPBENCH_NODE_MONITOR_GRACE:-50s}"
 POD_EVICTION_TIMEOUT="${CAPBENCH_POD_EVICTION_TIMEOUT:-5m0s}"
 HPA_SYNC="${CAPBENCH_HPA_SYNC_PERIOD:-5s}"
 HPA_DOWNSCALE="${CAPBENCH_HPA_DOWNSCALE_STABILIZATION:-5m0s}"

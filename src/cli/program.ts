@@ -11,12 +11,13 @@ import { harnessVersion } from '../run/machine.ts';
 import { Interrupt } from '../run/interrupt.ts';
 import { runScenario, type RunOutcome, type TargetFactory } from '../run/run.ts';
 import { ProgressPrinter } from './progress.ts';
-import { checkOutDir, checkRunFlags, type RunFlags } from './run-flags.ts';
+import { checkOutDir, checkRunFlags, runBaseUrl, type RunFlags } from './run-flags.ts';
 import { parseReplicas } from './replicas-flag.ts';
 import { installSignals } from './signals.ts';
 import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import { cleanupOwnedTempDirs } from '../store/owned-temp-dirs.ts';
 import { cleanupStaleLeases, runIsAlive } from '../store/run-lease.ts';
+import { baseUrlNotice } from '../targets/base-url.ts';
 import { createTarget, targetNames, targetOptionsFromEnv, type TargetOptions } from '../targets/registry.ts';
 
 /**
@@ -71,6 +72,8 @@ export function buildProgram(io: Io): Command {
     .option('--port <port>', 'local target: proxy port on 127.0.0.1 (0 = any free)', number('--port', 0, 65535, 'a free TCP port, or --port 0 for any free one', { integer: true }))
     .option('--compose-file <file>', 'compose target: your compose file (see clusters/compose/README.md)')
     .option('--context <name>', 'kubernetes target: kubeconfig context')
+    .option('--base-url <url>', 'kubernetes (--context) or compose target: reach the app here (ingress, LoadBalancer, port-forward) instead of 127.0.0.1')
+    .option('--allow-remote', 'let --base-url point off this machine\'s loopback (the address is printed before anything starts)')
     .option('--allow-destructive', 'allow node crashes on a context capbench did not create')
     .option('--no-report', 'do not render the report at the end')
     .option('--slo <file>', 'the SLO: p95/error limits (time to recover, k6 thresholds, chart lines) and the verdict\'s gates (default clusters/slo/default.yaml)')
@@ -81,6 +84,8 @@ export function buildProgram(io: Io): Command {
     .action(async (scenario: string, flags: RunFlags) => {
       // the one SLO: time to recover, k6 thresholds, charts and verdict all use it
       const sloConfig = await checkRunFlags(scenario, flags, io.cwd);
+      const baseUrl = runBaseUrl(flags);
+      if (baseUrl) io.out(`${baseUrlNotice(baseUrl)}\n`);
       const interrupt = io.interrupt ?? new Interrupt();
       const detach = io.installSignalHandlers ? installSignals(interrupt, io.err) : () => {};
       try {
@@ -108,6 +113,7 @@ export function buildProgram(io: Io): Command {
                 ...(flags.rebootDelay === undefined ? {} : { rebootDelayS: flags.rebootDelay }),
                 ...(flags.port === undefined ? {} : { port: flags.port }),
                 ...(flags.context === undefined ? {} : { context: flags.context }),
+                ...(baseUrl === undefined ? {} : { baseUrl: baseUrl.url }),
                 ...(flags.composeFile === undefined ? {} : { composeFile: resolve(io.cwd, flags.composeFile) }),
                 ...(flags.allowDestructive ? { allowDestructive: true } : {}),
               },
@@ -160,7 +166,15 @@ export function buildProgram(io: Io): Command {
   program
     .command('targets')
     .description('list the targets and whether each is usable here (and why not); k6 availability')
-    .action(async () => {
+    .option('--context <name>', 'check a kubeconfig context instead: API server, HPA API, metrics API and every permission capbench needs (exit 4 when something is missing)')
+    .action(async (flags: { context?: string }) => {
+      if (flags.context !== undefined) {
+        const { checkContextLines } = await import('./context-lines.ts');
+        const r = await checkContextLines(flags.context, baseTargetOptions(io));
+        for (const l of r.lines) io.out(`${l}\n`);
+        if (!r.ok) io.exitCode = ExitCode.missingEnvironment;
+        return;
+      }
       for (const name of targetNames) {
         const t = await createTarget(name, baseTargetOptions(io));
         const u = await t.probe();

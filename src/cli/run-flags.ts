@@ -7,6 +7,7 @@ import { scenarioNames } from '../../scenarios/lib/index.ts';
 import { HarnessError, unknownName } from '../model/index.ts';
 import { loadSloFile, type SloConfig } from '../scenario/slo-file.ts';
 import { parseReplicas } from './replicas-flag.ts';
+import { parseBaseUrl, type BaseUrl } from '../targets/base-url.ts';
 import { parseTargetList, targetNames, type TargetName } from '../targets/registry.ts';
 
 export interface RunFlags {
@@ -21,6 +22,8 @@ export interface RunFlags {
   rebootDelay?: number;
   port?: number;
   context?: string;
+  baseUrl?: string;
+  allowRemote?: boolean;
   composeFile?: string;
   allowDestructive?: boolean;
   report: boolean;
@@ -65,6 +68,7 @@ export async function checkRunFlags(scenario: string, flags: RunFlags, cwd: stri
   };
   if (flags.port !== undefined) needs('--port', 'local', 'the proxy port of the local target');
   if (flags.context !== undefined) needs('--context', 'kubernetes', 'a kubeconfig context');
+  checkBaseUrlFlags(flags, names, auto);
   if (flags.composeFile !== undefined) {
     needs('--compose-file', 'compose', 'a compose file');
     const file = resolve(cwd, flags.composeFile);
@@ -99,6 +103,37 @@ export async function checkRunFlags(scenario: string, flags: RunFlags, cwd: stri
   checkOutDir('--out', flags.out, cwd);
   // a broken SLO file fails now, not after the load
   return loadSloFile(flags.slo === undefined ? undefined : resolve(cwd, flags.slo));
+}
+
+/** targets that can be reached at a URL the user gives (`--base-url`) */
+const URL_TARGETS: readonly string[] = ['kubernetes', 'compose'];
+
+/**
+ * `--base-url` goes with exactly one of the kubernetes (`--context`) and compose targets
+ * named in `--target` (not auto: one URL, one target); a non-loopback URL needs
+ * `--allow-remote`, and `--allow-remote` needs `--base-url`. Throws HarnessError (usage).
+ */
+function checkBaseUrlFlags(flags: RunFlags, names: readonly string[], auto: boolean): void {
+  if (flags.baseUrl === undefined) {
+    if (flags.allowRemote) throw new HarnessError('--allow-remote: must go with --base-url (got no --base-url)', { code: 'usage', hint: 'drop --allow-remote, or name the address: --base-url URL --allow-remote' });
+    return;
+  }
+  const takers = names.filter((n) => URL_TARGETS.includes(n));
+  if (auto || takers.length !== 1) {
+    throw new HarnessError(`--base-url: must go with exactly one of --target ${URL_TARGETS.join(' | ')} (got --target ${flags.target})`, {
+      code: 'usage',
+      hint: 'e.g. --target kubernetes --context NAME --base-url http://127.0.0.2:8080, or --target compose --base-url URL',
+    });
+  }
+  if (takers[0] === 'kubernetes' && flags.context === undefined) {
+    throw new HarnessError('--base-url: the kubernetes target must have --context NAME too (got no --context)', { code: 'usage', hint: 'kubectl config get-contexts; then --target kubernetes --context NAME --base-url URL' });
+  }
+  parseBaseUrl(flags.baseUrl, { allowRemote: flags.allowRemote === true });
+}
+
+/** `--base-url` as judged by checkRunFlags (call it after), or undefined without the flag. */
+export function runBaseUrl(flags: RunFlags): BaseUrl | undefined {
+  return flags.baseUrl === undefined ? undefined : parseBaseUrl(flags.baseUrl, { allowRemote: flags.allowRemote === true });
 }
 
 /** `--out` must be a directory or not exist yet (it is created). */

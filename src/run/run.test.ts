@@ -23,15 +23,15 @@ describe('runScenario on fakes', () => {
     ]);
     const at = (step: string): number => f.log.steps.indexOf(step);
     assert.ok(at('second 4') < at('crash host') && at('crash host') < at('second 5'), 'crash during second 5 (t = 6 s)');
-    assert.ok(at('second 16') < at('restore host') && at('restore host') < at('second 17'), 'restored during second 17 (t = 18 s)');
+    assert.ok(at('second 26') < at('restore host') && at('restore host') < at('second 27'), 'restored during second 27 (t = 28 s)');
     const local = record.targets[0]!;
     assert.equal(local.status, 'completed');
-    assert.deepEqual(local.faults.map((w) => [w.kind, w.subject, w.startMs, w.endMs]), [['node-crash', 'host', 6_000, 18_000]]);
+    assert.deepEqual(local.faults.map((w) => [w.kind, w.subject, w.startMs, w.endMs]), [['node-crash', 'host', 6_000, 28_000]]);
     assert.deepEqual(local.notes, ['node host was restored']);
     assert.equal(local.durationS, 36);
     assert.equal(saved.series.local!.load.length, 36);
     const platform = saved.series.local!.platform;
-    assert.deepEqual([5, 6, 17, 18].map((t) => platform.find((p) => p.t === t)?.readyReplicas), [2, 0, 0, 2], 'the sampler saw the host down from 6 s to 18 s');
+    assert.deepEqual([5, 6, 27, 28].map((t) => platform.find((p) => p.t === t)?.readyReplicas), [2, 0, 0, 2], 'the sampler saw the host down from 6 s to 28 s');
     assert.equal(local.figures!.minReadyReplicas, 0);
   });
 
@@ -49,14 +49,14 @@ describe('runScenario on fakes', () => {
     const events = saved.series.local!.events;
     // the fake sampler reports a replica ready when it starts, before the 2 s warm-up
     assert.deepEqual(events[0], { atMs: -2_000, kind: 'replica-ready', subject: 'local-1' });
-    assert.deepEqual(events.slice(1).map((e) => [e.kind, e.atMs]), [['fault-apply', 6_000], ['fault-recover', 18_000]]);
+    assert.deepEqual(events.slice(1).map((e) => [e.kind, e.atMs]), [['fault-apply', 6_000], ['fault-recover', 28_000]]);
     assert.doesNotMatch(readFileSync(join(saved.dir, 'targets/local/events.ndjson'), 'utf8'), /-99999/);
   });
 
   it('each leg runs on its own clock: both targets crash 6 s into their own load, one after the other', async () => {
     const f = fakeRun({ targets: 'local,compose' });
     const { record } = await f.run();
-    assert.deepEqual(record.targets.map((t) => [t.name, t.status, t.faults[0]?.startMs, t.faults[0]?.endMs]), [['local', 'completed', 6_000, 18_000], ['compose', 'completed', 6_000, 18_000]]);
+    assert.deepEqual(record.targets.map((t) => [t.name, t.status, t.faults[0]?.startMs, t.faults[0]?.endMs]), [['local', 'completed', 6_000, 28_000], ['compose', 'completed', 6_000, 28_000]]);
     const steps = f.log.milestones();
     assert.ok(steps.indexOf('local: teardown') < steps.indexOf('compose: deploy'), 'one leg at a time');
   });
@@ -70,7 +70,7 @@ describe('runScenario on fakes', () => {
     const seconds = f.events.flatMap((e) => (e.kind === 'load-second' ? [e.second.t] : []));
     assert.deepEqual(seconds, Array.from({ length: 36 }, (_, t) => t));
     const faults = f.events.flatMap((e) => (e.kind === 'fault' ? [[e.notice.kind, e.notice.atMs]] : []));
-    assert.deepEqual(faults, [['applied', 6_000], ['ended', 18_000]]);
+    assert.deepEqual(faults, [['applied', 6_000], ['ended', 28_000]]);
     const start = f.events.find((e) => e.kind === 'run-start');
     assert.ok(start?.kind === 'run-start' && start.loadS === 36 && start.scenario === 'node-crash');
   });

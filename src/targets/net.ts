@@ -1,13 +1,13 @@
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 
-/** A port on 127.0.0.1 nobody listens on right now. */
-export function freePort(): Promise<number> {
+/** A port on `host` (default 127.0.0.1) nobody listens on right now. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.unref();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
+    s.listen(0, host, () => {
       const a = s.address();
       const port = typeof a === 'object' && a !== null ? a.port : 0;
       s.close(() => resolve(port));

@@ -22,6 +22,8 @@ export interface TargetOptions {
   composeCli?: ComposePreference;
   /** kubernetes: kubeconfig context */
   context?: string;
+  /** kubernetes (context) and compose: where users' traffic goes instead of the target's loopback URL (checked by the CLI) */
+  baseUrl?: string;
   /** destructive faults on a context capbench did not create */
   allowDestructive?: boolean;
 }
@@ -56,12 +58,13 @@ export const targetFactories = {
       ...(o.composeFile === undefined ? {} : { composeFile: o.composeFile }),
       ...(o.rebootDelayS === undefined ? {} : { rebootDelayS: o.rebootDelayS }),
       ...(o.composeCli === undefined ? {} : { composeCli: o.composeCli }),
+      ...(o.baseUrl === undefined ? {} : { baseUrl: o.baseUrl }),
     }),
   'local-k8s': async (o: TargetOptions) => createKubernetesTarget('local-k8s', kube(o)),
   kind: async (o: TargetOptions) => createKubernetesTarget('kind', kube(o)),
   minikube: async (o: TargetOptions) => createKubernetesTarget('minikube', kube(o)),
   /** any kubeconfig context: --target kubernetes --context NAME */
-  kubernetes: async (o: TargetOptions) => createKubernetesTarget('kubernetes', { ...kube(o), ...(o.context === undefined ? {} : { context: o.context }) }),
+  kubernetes: async (o: TargetOptions) => createKubernetesTarget('kubernetes', { ...kube(o), ...(o.context === undefined ? {} : { context: o.context }), ...(o.baseUrl === undefined ? {} : { baseUrl: o.baseUrl }) }),
 } satisfies Record<string, Factory>;
 
 export type TargetName = keyof typeof targetFactories;

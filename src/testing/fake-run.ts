@@ -16,7 +16,7 @@ import { StepLog } from './step-log.ts';
 
 export interface FakeRunOptions {
   scenario?: string;
-  /** default 0.2: node-crash quick = 36 s of load, crash at 6 s for 12 s; warm-up 2 s */
+  /** default 0.2: node-crash quick = 36 s of load, crash at 6 s for 22 s; warm-up 2 s */
   timeScale?: number;
   /** `--target` (default `local`); each name gets a FakeTarget */
   targets?: string;

@@ -2,21 +2,58 @@
  * End to end on a real Kubernetes: the local-k8s cluster (1.20.2 built from Debian's
  * source, 3 nodes on this host). Brings the cluster up through the CLI, runs a quick spike
  * (the HPA must scale and ready pods follow), a node crash and a rolling update through the
- * NodePort on 127.0.0.1, restarts the API server mid-run (the gap must be marked), then tears
+ * NodePort on 127.0.0.1, a spike through a kubectl port-forward (--base-url), restarts the API server mid-run (the gap must be marked), then tears
  * the cluster down and checks the host is as it was. Skipped only with CAPBENCH_SKIP_K8S=1.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Interrupt } from '../../src/run/interrupt.ts';
 import { readRun, type SavedRun } from '../../src/store/run-store.ts';
+import { freePort } from '../../src/targets/net.ts';
 import { cli, tempDir } from '../cli-harness.ts';
 
 const skip = process.env.CAPBENCH_SKIP_K8S === '1' ? 'CAPBENCH_SKIP_K8S=1' : false;
-const STATE = '/var/lib/capbench/local-k8s';
+const STATE = process.env.CAPBENCH_K8S_STATE ?? '/var/lib/capbench/local-k8s';
+/** the cluster's own kubectl (same version as its API server), as clusters/local-k8s/lib.sh finds it */
+const KUBECTL = join(process.env.CAPBENCH_K8S_CACHE ?? '/var/cache/capbench/local-k8s', 'current', 'bin', 'kubectl');
+/** a loopback address that is none of local-k8s's nodes (127.0.0.2–4) */
+const FORWARD_ADDRESS = '127.0.0.9';
+
+/**
+ * What a user does beside `--base-url`: `kubectl port-forward` to the run's Service, bound on
+ * FORWARD_ADDRESS:port. The run's namespace exists only once its deploy began, so this
+ * looks for it every second and (re)starts the forward until stopped.
+ */
+function portForwardWhileRunning(port: number): { stop: () => Promise<string[]> } {
+  let stopped = false;
+  let child: ChildProcess | undefined;
+  const log: string[] = [];
+  const kc = ['--kubeconfig', join(STATE, 'kubeconfig')];
+  const loop = (async () => {
+    while (!stopped) {
+      const ns = await new Promise<string>((res) => execFile(KUBECTL, [...kc, 'get', 'svc', '-A', '-l', 'capbench.managed=true', '-o', 'jsonpath={.items[0].metadata.namespace}'], (_e, out) => res(String(out ?? '').trim())));
+      if (ns !== '' && !stopped) {
+        child = spawn(KUBECTL, [...kc, '-n', ns, 'port-forward', '--address', FORWARD_ADDRESS, 'svc/api', `${port}:80`], { stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout?.on('data', (d: Buffer) => log.push(d.toString().trim()));
+        child.stderr?.on('data', (d: Buffer) => log.push(d.toString().trim()));
+        await new Promise((res) => child!.once('exit', res));
+      }
+      if (!stopped) await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      if (child?.pid !== undefined && child.exitCode === null) child.kill('SIGTERM');
+      await loop;
+      return log;
+    },
+  };
+}
 
 /** What local-k8s may change on the host: its iptables rules and chains, bridges, sysctls. */
 function hostState(): { rules: string[]; kubeChains: string[]; bridges: string[]; sysctls: Record<string, string> } {
@@ -97,6 +134,42 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     assert.ok(events.some((e) => e.kind === 'hpa-rescale'), 'HPA rescale events on the timeline');
   });
 
+  it('targets --context capbench-local-k8s: API server, HPA API, metrics API and every permission checked for real', async () => {
+    const r = await cli(['targets', '--context', 'capbench-local-k8s']);
+    assert.equal(r.code, 0, r.err + r.out);
+    assert.match(r.out, /^ok\s+API server\s+Kubernetes v1\.20\.\d+ at https:\/\//m);
+    assert.match(r.out, /^ok\s+HPA API\s+autoscaling\/v2beta2 \(PodDisruptionBudget policy\/v1beta1\)$/m);
+    assert.match(r.out, /^ok\s+metrics API\s+metrics\.k8s\.io\/v1beta1 answers$/m);
+    assert.match(r.out, /^ok\s+deployments\.apps\s+create patch get list watch in a new namespace/m);
+    assert.doesNotMatch(r.out, /^MISSING/m);
+    assert.match(r.out, /context capbench-local-k8s: capbench has what it needs$/m);
+  });
+
+  it('--base-url with --allow-remote: a quick spike through a kubectl port-forward on 127.0.0.9, not the NodePort', async () => {
+    const port = await freePort(FORWARD_ADDRESS);
+    const url = `http://${FORWARD_ADDRESS}:${port}`;
+    const pf = portForwardWhileRunning(port);
+    const out = tempDir();
+    let r: Awaited<ReturnType<typeof cli>>;
+    let pfLog: string[];
+    try {
+      r = await cli(['run', 'spike', '--quick', '--time-scale', '0.3', '--target', 'kubernetes', '--context', 'capbench-local-k8s', '--base-url', url, '--allow-remote', '--driver', 'builtin', '--no-report', '--out', out]);
+    } finally {
+      pfLog = await pf.stop();
+    }
+    assert.equal(r.code, 0, `${r.err}\n${r.out.slice(-3000)}\nport-forward: ${pfLog.join('\n')}`);
+    assert.equal(r.out.split('\n')[0], `load goes to ${url} (--base-url, loopback)`, 'the address is named before anything starts');
+    assert.ok(pfLog.some((l) => l.includes(`Forwarding from ${FORWARD_ADDRESS}:${port}`)), `kubectl port-forward served the run (${pfLog.join(' | ')})`);
+    const saved = readRun(join(out, readdirSync(out)[0]!));
+    const t = saved.record.targets[0]!;
+    assert.equal(t.status, 'completed', t.error);
+    assert.equal(t.baseUrl, url, 'traffic went to --base-url');
+    const load = saved.series['kubernetes']!.load;
+    const total = load.reduce((n, s) => n + s.requests, 0);
+    const failed = load.reduce((n, s) => n + s.failures, 0);
+    assert.ok(total > 100 && failed < total / 2, `users were served through the port-forward (${total} requests, ${failed} failed)`);
+  });
+
   it('the API server restarted mid-run leaves a marked gap, then the watches resume', async () => {
     const interrupt = new Interrupt();
     const killer = (async () => {
@@ -116,8 +189,9 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     assert.ok(events.some((e) => e.kind === 'watch-gap-start') && events.some((e) => e.kind === 'watch-gap-end'), 'gap start/end events');
   });
 
-  it('quick node crash: the busiest worker dies, the node comes back and ready replicas return to desired', async () => {
-    const saved = await run(['run', 'node-crash', '--quick', '--time-scale', '0.7', '--target', 'local-k8s', '--no-report']);
+  it('quick node crash (not time-scaled): endpoints removed and pods rescheduled while the node is down; timing settings recorded', async () => {
+    // time scale 1: eviction (grace 50 s + tolerations 30 s) does not scale with the profile, and the quick down time (110 s) must outlast it
+    const saved = await run(['run', 'node-crash', '--quick', '--target', 'local-k8s', '--no-report']);
     const t = saved.record.targets[0]!;
     assert.equal(t.status, 'completed', t.error);
     const w = t.faults[0]!;
@@ -129,6 +203,24 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
     const last = saved.series['local-k8s']!.platform.filter((p) => !p.gap).at(-1)!;
     assert.equal(last.readyReplicas, last.desiredReplicas, 'ready = desired at the end');
     assert.equal(last.nodesReady, last.nodesTotal, 'every node Ready at the end');
+    const d = t.description;
+    assert.match(String(d.nodeMonitorGracePeriod), /^50 s \(--node-monitor-grace-period=50s \(kube-controller-manager pid \d+ on this host\)\)$/, 'the grace period read from the running controller manager');
+    assert.match(String(d.podEvictionToleration), /^30 s \(tolerationSeconds of node\.kubernetes\.io\/unreachable on the app pods\)$/);
+    assert.match(String(d.hpaSyncPeriod), /^5 s \(--horizontal-pod-autoscaler-sync-period=5s /);
+    const during = saved.series['local-k8s']!.events.filter((e) => e.atMs >= w.startMs && e.atMs <= w.endMs!);
+    const on = (e: { detail?: string }, node: string): boolean => (e.detail ?? '').startsWith(node);
+    const unready = during.find((e) => e.kind === 'replica-unready' && on(e, w.subject));
+    const evicted = during.find((e) => e.kind === 'pod-evicted' && on(e, w.subject));
+    const replaced = during.find((e) => e.kind === 'pod-ready' && !on(e, w.subject) && e.atMs > (evicted?.atMs ?? Infinity));
+    const rel = (e: { atMs: number } | undefined): string => (e === undefined ? 'never' : `${((e.atMs - w.startMs) / 1000).toFixed(1)} s`);
+    const story = `down ${((w.endMs! - w.startMs) / 1000).toFixed(0)} s; not ready ${rel(unready)}, evicted ${rel(evicted)}, replaced ${rel(replaced)} after the crash; ${d.nodeCrashTiming}`;
+    console.log(`# node crash: ${story}`);
+    // a pod Ready again on the crashed node means its kubelet ran again before the run restored it
+    const back = during.find((e) => (e.kind === 'pod-ready' || e.kind === 'node-ready') && (e.subject === w.subject || on(e, w.subject)));
+    assert.equal(back, undefined, `the crashed node came back ${rel(back)} after the crash, before the run restored it: something outside this run restored it (another \`capbench cleanup\`?) (${story})`);
+    assert.ok(unready && evicted && replaced, `the crashed node's pods left the endpoints, were evicted and replaced elsewhere within the down time (${story})`);
+    // the last heartbeat may be up to one status update (10 s) older than the crash
+    assert.ok(unready.atMs - w.startMs >= 35_000, `not before the grace period less one node status update (${story})`);
   });
 
   it('quick rolling update: v1 → v2 with maxUnavailable 0, rollout finished', async () => {

@@ -52,6 +52,12 @@ export interface ComposeTargetOptions {
   name?: string;
   /** which Compose CLI: `auto` (default: v2 when `docker compose` answers, else v1), `v1` or `v2` */
   composeCli?: ComposePreference;
+  /**
+   * `--base-url`: the lb as users reach it (Compose on another host: DOCKER_HOST, the lb
+   * published there) instead of 127.0.0.1:<port>; the CLI has judged it (loopback or
+   * --allow-remote). Readiness and the load both go there.
+   */
+  baseUrl?: string;
 }
 
 /**
@@ -95,6 +101,7 @@ export class ComposeTarget implements Target {
       service: opts.service ?? 'api',
       composeVars: { ...(opts.composeVars ?? {}) },
       ...(opts.composeCli === undefined ? {} : { composeCli: opts.composeCli }),
+      ...(opts.baseUrl === undefined ? {} : { baseUrl: opts.baseUrl }),
     });
     this.project.port = opts.port;
   }
@@ -147,10 +154,10 @@ export class ComposeTarget implements Target {
     });
   }
 
-  /** `http://127.0.0.1:<port>` of the lb. */
+  /** `http://127.0.0.1:<port>` of the lb, or `--base-url`. */
   baseUrl(): string {
     if (this.project.port === undefined) throw new HarnessError('compose: baseUrl() must be called after deploy (no port yet)', { code: 'internal' });
-    return `http://127.0.0.1:${this.project.port}`;
+    return this.project.url;
   }
 
   /** A fresh sampler of this run's replicas (call after deploy). */

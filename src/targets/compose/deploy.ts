@@ -44,7 +44,7 @@ export async function deployCompose(p: ComposeProject, o: DeployOptions, c: { bu
     o.onProgress(`compose: images built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   p.port ??= await freePort();
-  o.onProgress(`compose: up -d (${c.replicas} × ${p.service}, lb on 127.0.0.1:${p.port})`);
+  o.onProgress(`compose: up -d (${c.replicas} × ${p.service}, lb on 127.0.0.1:${p.port}${p.o.baseUrl === undefined ? '' : `, reached at ${p.o.baseUrl}`})`);
   await p.run(p.upArgs(), 'up -d', { signal: o.signal });
   // any version counts here: a custom compose file need not pass APP_VERSION to the app
   await waitReady(p, { replicas: c.replicas, version: null, deadlineEpochMs: Date.now() + c.readyTimeoutMs, signal: o.signal, onProgress: o.onProgress, httpGet: c.httpGet });
@@ -83,7 +83,7 @@ function healthLine(containers: Inspected[]): string {
 export async function waitReady(p: ComposeProject, w: ReadyWait): Promise<void> {
   let last = '';
   let lastHealth = '';
-  const baseUrl = `http://127.0.0.1:${p.port}`;
+  const baseUrl = p.url;
   for (;;) {
     if (w.signal.aborted) throw new HarnessError('compose: waiting for replicas was interrupted', { code: 'interrupted' });
     let containers: Inspected[] = [];

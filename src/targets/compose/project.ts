@@ -43,6 +43,8 @@ export interface ComposeProjectOptions {
   composeVars: Record<string, string>;
   /** which Compose CLI: `auto` (v2 when `docker compose` answers, else v1), `v1` or `v2` */
   composeCli?: ComposePreference;
+  /** `--base-url`: where the lb is reached instead of 127.0.0.1:<port> (Compose on another host) */
+  baseUrl?: string;
 }
 
 /**
@@ -60,6 +62,11 @@ export class ComposeProject {
   private cli: ComposeCli | null = null;
 
   constructor(readonly o: ComposeProjectOptions) {}
+
+  /** the lb as users reach it: `--base-url`, else 127.0.0.1:<port> */
+  get url(): string {
+    return this.o.baseUrl ?? `http://127.0.0.1:${this.port}`;
+  }
 
   get service(): string {
     return this.o.service;

@@ -14,7 +14,6 @@ import {
   LOCAL_K8S_DIR,
   LOCAL_K8S_STATE,
   LocalK8sDriver,
-  MinikubeDriver,
   driverForContext,
   isDebianNodeImage,
   parseLocalK8sNodeStatus,
@@ -151,49 +150,7 @@ describe('kind preset', () => {
   });
 });
 
-describe('minikube preset', () => {
-  it('cluster up: 3 nodes, docker driver, NodePort 30080 published on 127.0.0.1, metrics-server, image load', async () => {
-    const runner = new FakeRunner((file, args) => (file === 'minikube' && args[0] === 'status' ? { stdout: '[{"Name":"capbench","Host":"Running","Kubelet":"Running"}]' } : undefined));
-    await clusterUp('minikube', quiet, { runner });
-    assert.deepEqual(runner.calls.map((c) => [c.file, ...c.args]), [
-      ['minikube', 'start', '-p', 'capbench', '--nodes', '3', '--driver', 'docker', '--ports', '127.0.0.1:30080:30080'],
-      ['minikube', 'addons', 'enable', 'metrics-server', '-p', 'capbench'],
-      ['bash', IMAGES_BUILD],
-      ['minikube', 'image', 'load', 'capbench/app:v1', '-p', 'capbench'],
-      ['minikube', 'status', '-p', 'capbench', '-o', 'json'],
-    ]);
-  });
-
-  it('cluster down deletes the profile', async () => {
-    const runner = new FakeRunner();
-    await clusterDown('minikube', quiet, { runner });
-    assert.deepEqual(runner.lines(), ['minikube delete -p capbench']);
-  });
-
-  it('crash = minikube node stop, restore = minikube node start, down from status json', async () => {
-    const status = JSON.stringify([
-      { Name: 'capbench', Host: 'Running', Kubelet: 'Running', APIServer: 'Running' },
-      { Name: 'capbench-m02', Host: 'Stopped', Kubelet: 'Stopped' },
-      { Name: 'capbench-m03', Host: 'Running', Kubelet: 'Running' },
-    ]);
-    const runner = new FakeRunner((file, args) => (args[0] === 'status' ? { code: 7, stdout: status } : undefined));
-    const d = new MinikubeDriver(runner);
-    await d.crash('capbench-m02');
-    await d.restore('capbench-m02');
-    assert.deepEqual(await d.machinesDown(), ['capbench-m02']);
-    assert.deepEqual(runner.calls.slice(0, 2).map((c) => [c.file, ...c.args]), [
-      ['minikube', 'node', 'stop', 'capbench-m02', '-p', 'capbench'],
-      ['minikube', 'node', 'start', 'capbench-m02', '-p', 'capbench'],
-    ]);
-    assert.equal(d.context, 'capbench');
-    assert.equal(d.nodePort, 30080);
-  });
-
-  it('a failing command becomes a HarnessError with the command line and a hint', async () => {
-    const runner = new FakeRunner(() => ({ code: 1, stderr: 'boom' }));
-    await assert.rejects(new MinikubeDriver(runner).crash('capbench-m02'), (e: HarnessError) => /`minikube node stop capbench-m02 -p capbench` must succeed \(got exit 1: boom\)/.test(e.message) && e.hint !== undefined);
-  });
-});
+// minikube: minikube-driver.test.ts
 
 describe('local-k8s preset', () => {
   it('runs the clusters/local-k8s scripts with bash and argument arrays', async () => {

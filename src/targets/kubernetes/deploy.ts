@@ -25,7 +25,7 @@ export interface KubeDeployConfig {
 /**
  * Deploys the run: (presets) builds and loads the image, applies namespace, Deployment,
  * Service, HPA and PDB, waits until the Deployment is available, the NodePort answers
- * /readyz on 127.0.0.1 and every replica serves through it (serving.ts).
+ * /readyz on 127.0.0.1 (or the `--base-url` does) and every replica serves (serving.ts).
  */
 export async function deployApp(run: KubeRun, o: DeployOptions, cfg: KubeDeployConfig): Promise<void> {
   run.runId = o.runId;
@@ -76,7 +76,11 @@ export async function deployApp(run: KubeRun, o: DeployOptions, cfg: KubeDeployC
   await waitAvailable(run, cfg.deployTimeoutMs, o.signal);
   const svc = await c.core.readNamespacedService({ name: APP_NAME, namespace: run.namespace });
   run.port = svc.spec?.ports?.[0]?.nodePort ?? 0;
-  await waitReachable(run, 30_000, o.signal);
+  if (run.o.baseUrl !== undefined) {
+    // the user's path (port-forward, ingress) can only be made once the namespace exists: say where, then wait as long as a deploy may take
+    run.log(`${run.name}: waiting for ${run.o.baseUrl}/readyz to answer 200 — point your path there: Service ${APP_NAME} (port 80) in namespace ${run.namespace}, e.g. kubectl --context ${c.context} -n ${run.namespace} port-forward svc/${APP_NAME} 8080:80`);
+  }
+  await waitReachable(run, run.o.baseUrl === undefined ? 30_000 : cfg.deployTimeoutMs, o.signal);
   // every replica in kube-proxy's rules before the run starts, not just the first one ready
   const want = (await run.readDeployment()).spec?.replicas ?? 1;
   await waitServing(run, want, { timeoutMs: 60_000, signal: o.signal, what: 'deploy', code: 'missingEnvironment' });
@@ -111,12 +115,19 @@ async function waitReachable(run: KubeRun, timeoutMs: number, signal: AbortSigna
   const end = Date.now() + timeoutMs;
   let status = 0;
   while (Date.now() < end && !signal.aborted) {
-    status = await httpStatus(`http://127.0.0.1:${run.port}/readyz`);
+    status = await httpStatus(`${run.url}/readyz`);
     if (status === 200) return;
     await sleep(500);
   }
+  if (signal.aborted) throw new HarnessError(`${run.name}: deploy interrupted`, { code: 'interrupted' });
+  if (run.o.baseUrl !== undefined) {
+    throw new HarnessError(`${run.name}: --base-url ${run.o.baseUrl}/readyz must answer 200 within ${timeoutMs / 1000} s (got ${status === 0 ? 'no answer' : `HTTP ${status}`})`, {
+      code: 'missingEnvironment',
+      hint: `route it to Service ${APP_NAME} port 80 in namespace ${run.namespace}, e.g. kubectl -n ${run.namespace} port-forward --address 127.0.0.2 svc/${APP_NAME} 8080:80`,
+    });
+  }
   throw new HarnessError(`${run.name}: NodePort ${run.port} of Service ${APP_NAME} must answer on 127.0.0.1 (got ${status === 0 ? 'no answer' : `HTTP ${status}`} within ${timeoutMs / 1000} s)`, {
     code: 'missingEnvironment',
-    hint: 'the cluster must publish the NodePort on 127.0.0.1 (kind: extraPortMappings as in clusters/kind/cluster.yaml; minikube: --ports 127.0.0.1:30080:30080); capbench never port-forwards to a single pod',
+    hint: 'the cluster must publish the NodePort on 127.0.0.1 (kind: extraPortMappings as in clusters/kind/cluster.yaml; minikube: the forwarder container <profile>-capbench-forward made by `npx capbench cluster up minikube`); capbench never port-forwards to a single pod',
   });
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { ApisApi, AppsV1Api, CoreV1Api, KubeConfig, KubernetesObject, KubernetesObjectApi, VersionApi } from '@kubernetes/client-node';
+import type { ApisApi, AppsV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, KubernetesObject, KubernetesObjectApi, VersionApi } from '@kubernetes/client-node';
 import { HarnessError } from '../../model/index.ts';
 import { pickApiVersions, type ApiGroupList, type ApiVersions } from './discovery.ts';
 import { k8s, type K8sLib } from './kube-lib.ts';
@@ -74,6 +74,7 @@ export class KubeClient {
   readonly apps: AppsV1Api;
   private readonly apis: ApisApi;
   private readonly version: VersionApi;
+  private readonly authz: AuthorizationV1Api;
   private discovered: ApiVersions | null = null;
 
   private constructor(private readonly lib: K8sLib, readonly kc: KubeConfig) {
@@ -82,6 +83,7 @@ export class KubeClient {
     this.apps = kc.makeApiClient(lib.AppsV1Api);
     this.apis = kc.makeApiClient(lib.ApisApi);
     this.version = kc.makeApiClient(lib.VersionApi);
+    this.authz = kc.makeApiClient(lib.AuthorizationV1Api);
   }
 
   static async create(kc: KubeConfig): Promise<KubeClient> {
@@ -105,9 +107,28 @@ export class KubeClient {
   /** HPA / PDB versions from `GET /apis` (cached per client) */
   async apiVersions(): Promise<ApiVersions> {
     if (this.discovered) return this.discovered;
-    const list = (await withTimeout(this.apis.getAPIVersions(), 15_000, `GET ${this.server}/apis`)) as unknown as ApiGroupList;
-    this.discovered = pickApiVersions(list, `kubernetes ${this.context}`);
+    this.discovered = pickApiVersions(await this.apiGroups(), `kubernetes ${this.context}`);
     return this.discovered;
+  }
+
+  /** `GET /apis`: the groups and versions this server serves */
+  async apiGroups(): Promise<ApiGroupList> {
+    return (await withTimeout(this.apis.getAPIVersions(), 15_000, `GET ${this.server}/apis`)) as unknown as ApiGroupList;
+  }
+
+  /** one read of pod metrics (metrics.k8s.io) in `namespace`; throws when it does not answer */
+  async podMetrics(namespace: string): Promise<void> {
+    await withTimeout(new this.lib.Metrics(this.kc).getPodMetrics(namespace), 10_000, 'list PodMetrics');
+  }
+
+  /** a SelfSubjectAccessReview, as `kubectl auth can-i`: may the current user do this? */
+  async canI(q: { verb: string; group: string; resource: string; namespace?: string }): Promise<{ allowed: boolean; reason?: string }> {
+    const r = await withTimeout(
+      this.authz.createSelfSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: q } } }),
+      10_000,
+      `SelfSubjectAccessReview ${q.verb} ${q.resource}`,
+    );
+    return { allowed: r.status?.allowed === true, ...(r.status?.reason ? { reason: r.status.reason } : {}) };
   }
 
   /** server-side apply (creates or updates; capbench owns the fields it sets) */

@@ -13,6 +13,8 @@ export interface KubeRunOptions {
   /** the kubeconfig context (undefined: plain target without --context) */
   context: string | undefined;
   driver: ClusterDriver | undefined;
+  /** `--base-url`: users' traffic goes there (an ingress, a LoadBalancer, a port-forward), not to the NodePort */
+  baseUrl?: string;
 }
 
 /** `name Phase ready on node (waiting reasons) (unschedulable: …)` for error messages */
@@ -39,6 +41,16 @@ export class KubeRun {
 
   get name(): string {
     return this.o.name;
+  }
+
+  /** where users' traffic goes: `--base-url`, else the NodePort on 127.0.0.1 (after deploy) */
+  get url(): string {
+    return this.o.baseUrl ?? `http://127.0.0.1:${this.port}`;
+  }
+
+  /** `NodePort N` or `--base-url URL`, for messages */
+  get path(): string {
+    return this.o.baseUrl === undefined ? `NodePort ${this.port}` : `--base-url ${this.o.baseUrl}`;
   }
 
   /** the client if one was made (teardown must not create one) */

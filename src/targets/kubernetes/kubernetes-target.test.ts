@@ -63,6 +63,15 @@ describe('KubernetesTarget safety', () => {
     await assert.rejects(t.cleanup(), /leftovers and cleanup need runIsAlive/);
   });
 
+  it('--base-url: users\' traffic goes there instead of the NodePort, and describe() says so', () => {
+    const t = createKubernetesTarget('kubernetes', { context: 'staging', baseUrl: 'http://127.0.0.2:8080' });
+    assert.equal(t.baseUrl(), 'http://127.0.0.2:8080');
+    assert.match(String(t.describe().loadBalancer), /^--base-url http:\/\/127\.0\.0\.2:8080 \(the user's path/);
+    const plain = createKubernetesTarget('kubernetes', { context: 'staging' });
+    assert.match(plain.baseUrl(), /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(String(plain.describe().loadBalancer), /^Service NodePort/);
+  });
+
   it('teardown before deploy is a no-op', async () => {
     await new KubernetesTarget({ preset: 'kind', runner: new FakeRunner(), apply: noApply }).teardown({ fast: true });
   });

@@ -4,12 +4,14 @@ import type { Sampler } from '../../sampling/sampler.ts';
 import { commandRunner, type CommandRunner } from '../command-runner.ts';
 import { needLiveness, type RunIsAlive } from '../run-liveness.ts';
 import type { DeployOptions, Env, Target, TargetCapabilities, Usability } from '../target.ts';
-import { PUBLISHED_NODE_PORT, driverForContext, presetDriver, type Applier, type ClusterDriver, type PresetName } from './cluster-drivers.ts';
+import { readClusterTiming, timingDescription } from './cluster-timing.ts';
+import { LOCAL_K8S_STATE, PUBLISHED_NODE_PORT, driverForContext, presetDriver, type Applier, type ClusterDriver, type PresetName } from './cluster-drivers.ts';
 import { deployApp } from './deploy.ts';
 import { applyObjects, errText } from './kube-client.ts';
 import { KubeRun } from './kube-run.ts';
 import { kubeCleanup, kubeLeftovers, teardownRun } from './leftovers.ts';
-import { appSelector, runSelector } from './manifests.ts';
+import { checkContext, type ContextReport } from './context-check.ts';
+import { APP_NAME, appSelector, namespaceFor, runSelector } from './manifests.ts';
 import { kubeNodes } from './nodes.ts';
 import { kubeReplicas } from './replicas.ts';
 import { destructiveAllowed } from './safety.ts';
@@ -41,6 +43,12 @@ export interface KubernetesTargetOptions {
   image?: string;
   /** default: Never for presets (images are loaded into the nodes), IfNotPresent for contexts */
   imagePullPolicy?: 'Never' | 'IfNotPresent' | 'Always';
+  /**
+   * `--base-url`: users' traffic goes there (an ingress, a LoadBalancer, a port-forward the
+   * user runs) instead of the NodePort on 127.0.0.1; the NodePort is then allocated, not
+   * pinned. The CLI has judged it (loopback or --allow-remote) before this is made.
+   */
+  baseUrl?: string;
   /** NodePort on 127.0.0.1; default: the preset's (kind/minikube 30080), allocated on local-k8s, 30080 on contexts */
   nodePort?: number;
   /** deploy: how long the Deployment may take to become available; default 180 000 */
@@ -69,6 +77,8 @@ export class KubernetesTarget implements Target {
   private readonly context: string | undefined;
   private readonly run: KubeRun;
   private caps: TargetCapabilities | null = null;
+  /** the cluster's timing settings, read after deploy (describe() shows them) */
+  private timing: Record<string, string | number> = {};
 
   constructor(private readonly o: KubernetesTargetOptions) {
     const env = o.env ?? {};
@@ -80,7 +90,7 @@ export class KubernetesTarget implements Target {
     this.driver = o.preset !== undefined ? presetDriver(o.preset, this.runner, apply, env) : o.context !== undefined ? driverForContext(o.context, this.runner, apply, env) : undefined;
     this.context = this.driver?.context ?? o.context;
     this.name = o.name ?? o.preset ?? 'kubernetes';
-    this.run = new KubeRun({ name: this.name, preset: o.preset, context: this.context, driver: this.driver });
+    this.run = new KubeRun({ name: this.name, preset: o.preset, context: this.context, driver: this.driver, ...(o.baseUrl === undefined ? {} : { baseUrl: o.baseUrl }) });
   }
 
   /** the kubeconfig context this target uses (undefined: plain target without --context) */
@@ -106,8 +116,18 @@ export class KubernetesTarget implements Target {
     }
   }
 
+  /**
+   * `npx capbench targets --context NAME`: whether this context has what a run needs (API
+   * server, HPA API, metrics API, every permission), each missing thing named. Never throws
+   * for a context that does not answer: that is a failed line. Called by the CLI only.
+   */
+  async checkContext(): Promise<ContextReport> {
+    const c = await this.run.api();
+    return checkContext(c, { namespace: namespaceFor('permission-check') });
+  }
+
   async deploy(o: DeployOptions): Promise<void> {
-    const wantPort = this.o.nodePort ?? (this.driver ? this.driver.nodePort : PUBLISHED_NODE_PORT);
+    const wantPort = this.o.nodePort ?? (this.o.baseUrl !== undefined ? undefined : this.driver ? this.driver.nodePort : PUBLISHED_NODE_PORT);
     await deployApp(this.run, o, {
       runner: this.runner,
       image: this.o.image,
@@ -118,10 +138,16 @@ export class KubernetesTarget implements Target {
       workUpstreamMs: this.o.workUpstreamMs,
       deployTimeoutMs: this.o.deployTimeoutMs ?? 180_000,
     });
+    const localK8s = this.driver?.preset === 'local-k8s' ? { localK8sStateDir: this.o.env?.['CAPBENCH_K8S_STATE'] ?? LOCAL_K8S_STATE } : {};
+    const timing = await readClusterTiming(this.run, localK8s);
+    if (timing) {
+      this.timing = timingDescription(timing);
+      o.onProgress(`${this.name}: timing: node monitor grace ${this.timing.nodeMonitorGracePeriod}; eviction toleration ${this.timing.podEvictionToleration}; HPA sync ${this.timing.hpaSyncPeriod}; ${this.timing.nodeCrashTiming}`);
+    }
   }
 
   baseUrl(): string {
-    return `http://127.0.0.1:${this.run.port}`;
+    return this.run.url;
   }
 
   sampler(): Sampler {
@@ -171,8 +197,9 @@ export class KubernetesTarget implements Target {
       cpuRequestPerReplica: '100m',
       cpuLimitPerReplica: '250m',
       memoryPerReplica: '64Mi request / 128Mi limit',
-      loadBalancer: `Service NodePort ${this.run.port || '?'} on 127.0.0.1 (kube-proxy)`,
+      loadBalancer: this.o.baseUrl === undefined ? `Service NodePort ${this.run.port || '?'} on 127.0.0.1 (kube-proxy)` : `--base-url ${this.o.baseUrl} (the user's path: ingress, LoadBalancer or port-forward) to Service ${APP_NAME}`,
       imagePullPolicy: this.o.imagePullPolicy ?? this.driver?.imagePullPolicy ?? 'IfNotPresent',
+      ...this.timing,
     };
   }
 
@@ -193,8 +220,8 @@ export class KubernetesTarget implements Target {
 }
 
 /** Target registry factory: preset name (`local-k8s`, `kind`, `minikube`) or `kubernetes` + context. */
-export function createKubernetesTarget(name: PresetName | 'kubernetes', o: { context?: string; allowDestructive?: boolean; env?: Env; runIsAlive?: RunIsAlive }): KubernetesTarget {
+export function createKubernetesTarget(name: PresetName | 'kubernetes', o: { context?: string; baseUrl?: string; allowDestructive?: boolean; env?: Env; runIsAlive?: RunIsAlive }): KubernetesTarget {
   const common = { allowDestructive: o.allowDestructive ?? false, ...(o.env === undefined ? {} : { env: o.env }), ...(o.runIsAlive === undefined ? {} : { runIsAlive: o.runIsAlive }) };
-  if (name === 'kubernetes') return new KubernetesTarget({ ...(o.context === undefined ? {} : { context: o.context }), ...common });
+  if (name === 'kubernetes') return new KubernetesTarget({ ...(o.context === undefined ? {} : { context: o.context }), ...(o.baseUrl === undefined ? {} : { baseUrl: o.baseUrl }), ...common });
   return new KubernetesTarget({ preset: name, ...common });
 }

@@ -24,14 +24,19 @@ export async function teardownRun(run: KubeRun, fast: boolean, timeoutMs: number
   throw new HarnessError(`${run.name}: namespace ${ns} must be gone within ${timeoutMs / 1000} s (got still terminating)`, { code: 'internal', hint: `kubectl --context ${run.o.context} get ns ${ns} -o yaml` });
 }
 
-/** Namespaces capbench made for other runs whose harness is gone (a live run's namespace is not a leftover). */
-async function leftoverNamespaces(run: KubeRun, runIsAlive: RunIsAlive): Promise<Array<{ name: string; runId: string; phase: string }>> {
+/** Namespaces capbench made for other runs, with whether their harness is still alive. */
+async function runNamespaces(run: KubeRun, runIsAlive: RunIsAlive): Promise<Array<{ name: string; runId: string; phase: string; alive: boolean }>> {
   const c = await run.api();
   const list = await c.core.listNamespace({ labelSelector: MANAGED_SELECTOR });
   return list.items
     .filter((n) => n.metadata?.name !== run.namespace)
     .map((n) => ({ name: n.metadata?.name ?? '?', runId: n.metadata?.labels?.['capbench.run-id'] ?? '?', phase: n.status?.phase ?? '?' }))
-    .filter((n) => !runIsAlive(n.runId));
+    .map((n) => ({ ...n, alive: runIsAlive(n.runId) }));
+}
+
+/** Namespaces capbench made for other runs whose harness is gone (a live run's namespace is not a leftover). */
+async function leftoverNamespaces(run: KubeRun, runIsAlive: RunIsAlive): Promise<Array<{ name: string; runId: string; phase: string }>> {
+  return (await runNamespaces(run, runIsAlive)).filter((n) => !n.alive);
 }
 
 /** Leftover namespaces and nodes that are down. */
@@ -46,12 +51,23 @@ export async function kubeLeftovers(run: KubeRun, runIsAlive: RunIsAlive, nodes:
   return out;
 }
 
-/** Restores crashed nodes, deletes leftover namespaces; returns what was done. */
+/**
+ * Restores crashed nodes, deletes leftover namespaces; returns what was done. While another
+ * run on the cluster is alive a down node is left alone: that run may have crashed it on
+ * purpose and restores it itself (a `capbench cleanup` beside a node-crash run once brought
+ * the node back mid-crash, so the pods were never evicted).
+ */
 export async function kubeCleanup(run: KubeRun, runIsAlive: RunIsAlive, nodes: NodesCapability | undefined, driver: ClusterDriver | undefined): Promise<string[]> {
   const done: string[] = [];
   const where = await run.where();
   if (nodes && driver) {
-    for (const n of await driver.machinesDown().catch(() => [])) {
+    const down = await driver.machinesDown().catch(() => []);
+    const live = down.length === 0 ? [] : (await runNamespaces(run, runIsAlive)).filter((n) => n.alive).map((n) => n.runId);
+    for (const n of down) {
+      if (live.length > 0) {
+        done.push(`${where}: node ${n} is down but run ${live.join(', ')} is alive: left for that run to restore`);
+        continue;
+      }
       await nodes.restore(n);
       done.push(`${where}: node ${n} restored`);
     }

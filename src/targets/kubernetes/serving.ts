@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Deployment, V1Endpoints, V1Pod } from '@kubernetes/client-node';
 import { HarnessError, type ExitCodeName } from '../../model/index.ts';
-import { servedByExactly, type ServedBy } from '../net.ts';
+import { getServedBy, servedByExactly, type ServedBy } from '../net.ts';
 import { errText } from './kube-client.ts';
 import { podLine, type KubeRun } from './kube-run.ts';
 import { APP_NAME } from './manifests.ts';
@@ -45,7 +45,8 @@ export interface ServingWait {
  * Resolves when exactly `n` pods serve: the Deployment has n ready, available pods and no
  * others left running, the Service's endpoints list exactly those pods, and fresh
  * connections through the NodePort are answered by exactly them — kube-proxy has caught up,
- * which on a busy host can take seconds after the endpoints changed. Throws HarnessError at
+ * which on a busy host can take seconds after the endpoints changed. With `--base-url` the
+ * last check is one 200 from /readyz there (that path may pin one pod). Throws HarnessError at
  * the deadline (with the pods' state) or on abort.
  */
 export async function waitServing(run: KubeRun, n: number, w: ServingWait): Promise<void> {
@@ -62,10 +63,15 @@ export async function waitServing(run: KubeRun, n: number, w: ServingWait): Prom
       const ep = await c.core.readNamespacedEndpoints({ name: APP_NAME, namespace: run.namespace }).catch(() => null);
       const s = servingState(n, d, pods, ep);
       last = s.detail;
-      if (s.done) {
+      if (s.done && run.o.baseUrl !== undefined) {
+        // a --base-url path may pin one pod (a port-forward, sticky sessions): it must answer, not balance
+        const a = await (w.get ?? getServedBy)(`${run.url}/readyz`, w.signal);
+        if (a.status === 200) return;
+        last = `${s.detail}; ${run.url}/readyz answered ${a.status === 0 ? 'nothing' : `HTTP ${a.status}`}`;
+      } else if (s.done) {
         const seen: string[] = [];
         const deadlineMs = Math.min(end, Date.now() + 5000);
-        if (await servedByExactly(`http://127.0.0.1:${run.port}/readyz`, new Set(s.podNames), { deadlineMs, signal: w.signal, ...(w.get ? { get: w.get } : {}) }, seen)) return;
+        if (await servedByExactly(`${run.url}/readyz`, new Set(s.podNames), { deadlineMs, signal: w.signal, ...(w.get ? { get: w.get } : {}) }, seen)) return;
         last = `${s.detail}; through the NodePort not yet exactly them (saw ${seen.join(', ') || 'none'})`;
       }
     } catch (e) {
@@ -74,7 +80,7 @@ export async function waitServing(run: KubeRun, n: number, w: ServingWait): Prom
     }
     await sleep(500);
   }
-  throw new HarnessError(`${run.name}: ${w.what}: ${n} ready replicas in the Service's endpoints, answering through NodePort ${run.port}, must be reached within ${w.timeoutMs / 1000} s (got ${last}; pods: ${pods.map(podLine).join('; ') || 'none'})`, {
+  throw new HarnessError(`${run.name}: ${w.what}: ${n} ready replicas in the Service's endpoints, answering through ${run.path}, must be reached within ${w.timeoutMs / 1000} s (got ${last}; pods: ${pods.map(podLine).join('; ') || 'none'})`, {
     code: w.code,
     hint: `kubectl --context ${run.o.context} -n ${run.namespace} describe pods`,
   });

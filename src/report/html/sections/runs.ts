@@ -14,6 +14,24 @@ function generatorLine(name: string, g: GeneratorValidity): string {
   return `${esc(name)}: generator ${word} — ${g.generatorBoundS} of ${g.seconds} s generator-bound (${esc(pct(g.generatorBoundShare))}), ${g.hostBoundS} s host-bound`;
 }
 
+/**
+ * A Kubernetes target's timing settings as its run recorded them (grace period, eviction
+ * toleration, HPA sync: what explains a node crash's numbers), and — for a crash whose node
+ * came back before the pods could be evicted — that rescheduling was not exercised.
+ */
+export function timingLine(t: ReportRunData['targets'][number]): string | null {
+  const desc = t.description;
+  if (desc.nodeMonitorGracePeriod === undefined) return null;
+  const parts = [`node monitor grace period ${desc.nodeMonitorGracePeriod}`, `eviction toleration ${desc.podEvictionToleration}`, `HPA sync ${desc.hpaSyncPeriod}`, String(desc.nodeCrashTiming)];
+  const evictedBy = desc.nodeCrashEvictedByS;
+  for (const f of t.faults) {
+    if (f.kind !== 'node-crash' || f.endMs === undefined || typeof evictedBy !== 'number') continue;
+    const downS = Math.round((f.endMs - f.startMs) / 1000);
+    parts.push(downS >= evictedBy ? `the node was down ${downS} s, past eviction: the pods were rescheduled while it was down` : `the node was down ${downS} s, less than eviction (~${evictedBy} s): it came back before its pods were rescheduled`);
+  }
+  return `${esc(t.name)} cluster timing: ${parts.map(esc).join('; ')}`;
+}
+
 function runSection(d: ReportData, r: ReportRunData): string {
   const charts = d.charts.filter((c) => c.runId === r.runId && c.section === undefined);
   const rows: string[] = [];
@@ -31,6 +49,7 @@ ${r.targets.flatMap((t) => t.faults.map((f) => `<tr class="fault"><td class="num
 ${evRows.map(({ t, e }) => `<tr><td class="num">${clockS(e.atMs)}</td><td>${esc(t)}</td><td>${esc(e.kind)}</td><td>${esc(e.subject ?? '')}</td><td>${esc(e.detail ?? '')}</td></tr>`).join('')}
 </tbody></table></details>`;
   const notes = r.targets.flatMap((t) => t.notes.map((n) => `${t.name}: ${n}`));
+  const timing = r.targets.map(timingLine).filter((l): l is string => l !== null);
   // a capacity run judges the generator per step (Capacity section), not by the run-wide INVALID rule
   const health = isCapacityRun(r) ? [] : r.targets.filter((t) => t.generator.seconds > 0).map((t) => generatorLine(t.name, t.generator));
   return `<section class="run" id="run-${esc(r.runId)}"><h2>${esc(r.scenario)} <span class="muted">run ${esc(r.runId)}</span> ${statusTag(r.status)}</h2>
@@ -38,6 +57,7 @@ ${r.status !== 'completed' ? `<p class="banner">This run is <b>${esc(r.status)}<
 <p class="muted">SLO of the profile: p95 ≤ ${esc(num(r.slo.p95Ms))} ms, error rate ≤ ${esc(pct(r.slo.errorRate))}. Windows: ${r.windows.map((w) => `${esc(w.name)} ${w.startS}–${w.endS} s`).join(' · ') || 'none'}. Shaded: fault windows; dotted verticals: platform events; dashed red: SLO. Click a chart to inspect that second.</p>
 ${r.repeat > 1 ? `<p class="muted">${r.repeat} repetitions of each target: the charts draw each target's first repetition that has figures; every repetition's series is in the run directory (<code>targets/&lt;target&gt;.rep&lt;k&gt;/</code>) and its figures in figures.csv.</p>` : ''}
 ${health.length ? `<p class="muted generator">${health.join(' · ')}</p>` : ''}
+${timing.length ? `<p class="muted timing">${timing.join('<br>')}</p>` : ''}
 ${notes.length ? `<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 ${charts.length ? rows.join('') : '<p class="banner">No series were saved for this run — nothing to chart.</p>'}
 ${evHtml}</section>`;
