@@ -152,6 +152,11 @@ export interface RunRecord {
   /** load model that ran: closed (ramping VUs) or open (arrival rate) */
   model: 'closed' | 'open';
   driver: 'builtin' | 'k6';
+  /**
+   * how users held connections: each VU one keep-alive connection (`per-vu`) or a new one per
+   * iteration (`per-iteration`). Absent in runs saved before this field: they ran per-vu.
+   */
+  connections?: 'per-vu' | 'per-iteration';
   /** time scale applied to the profile (1 = as written) */
   timeScale: number;
   /** the profile as it ran (after scaling) */

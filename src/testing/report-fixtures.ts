@@ -258,6 +258,7 @@ export function writeFixtureRun(root: string, o: FixtureOptions): string {
     scenario: o.scenario,
     variant: 'quick',
     model: 'closed',
+    connections: profile.connections,
     driver: 'builtin',
     timeScale: 1,
     profile,

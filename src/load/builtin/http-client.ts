@@ -25,15 +25,19 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 }
 
 /**
- * Keep-alive HTTP/1.1 client for one loopback origin (undici Pool, one connection per
- * concurrent user, as k6 gives each VU its own connection). Requests go through undici's
+ * HTTP/1.1 client for one loopback origin (undici Pool of up to `connections`; the closed
+ * model gives each VU a client of its own with one connection, as k6 gives each VU its own
+ * connection). Keep-alive by default; with `newConnectionEach`
+ * every request asks for `connection: close` and undici closes the socket after the
+ * response, so each request — an iteration of the builtin driver — opens its own connection
+ * (k6's noVUConnectionReuse, whose iterations are one request each). Requests go through undici's
  * low-level `dispatch` with a small handler: no response stream object per request, which
  * is what keeps 2,000 waiting users cheap (bench:self measures it).
  */
 export class LoadHttpClient {
   private readonly pool: Pool;
 
-  constructor(baseUrl: string, connections: number, private readonly timeoutMs: number) {
+  constructor(baseUrl: string, connections: number, private readonly timeoutMs: number, private readonly newConnectionEach = false) {
     this.pool = new Pool(new URL(baseUrl).origin, {
       connections,
       pipelining: 1,
@@ -61,7 +65,7 @@ export class LoadHttpClient {
       };
       try {
         this.pool.dispatch(
-          { method: 'GET', path },
+          { method: 'GET', path, reset: this.newConnectionEach },
           {
             onRequestStart() {},
             onResponseStart(_c, statusCode, headers) {

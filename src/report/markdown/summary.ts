@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCapacityRun, onlyCapacity } from '../capacity/facts.ts';
+import { connectionsText } from '../../../scenarios/lib/index.ts';
 import type { ReportData } from '../data.ts';
 import { capacityTableMd, capacityTopMd } from './capacity.ts';
 import type { TargetFigures, WindowFigures } from '../../model/index.ts';
@@ -91,7 +92,7 @@ const comparisons: MdSection = (d) => {
 
 const notes: MdSection = (d) => (d.verdict.notes.length ? ['### Notes', '', ...d.verdict.notes.map((n) => `- ${cell(n)}`), ''] : []);
 
-const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\``).join(', ')}`, ''];
+const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\` (${r.driver}, ${r.model} model, ${connectionsText(r.connections)})`).join(', ')}`, ''];
 
 export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, gates, comparisons, regressions, notes, footer];
 

@@ -3,6 +3,7 @@
  * named once at the top), then each run's context: machine, versions, driver, targets.
  */
 import { isCapacityRun, onlyCapacity } from '../../capacity/facts.ts';
+import { connectionsText } from '../../../../scenarios/lib/index.ts';
 import type { ReportData, ReportRunData, ReportTargetData } from '../../data.ts';
 import type { TargetFigures, WindowFigures } from '../../../model/index.ts';
 import { count, figure, figuresBasis, ms, pct, rps, sec } from '../../format.ts';
@@ -56,7 +57,7 @@ function contextTable(runs: readonly ReportRunData[], title: string): string {
     const dur = r.endedAt ? `${sec(Math.round((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000))} wall` : 'no end recorded';
     const versions = Object.entries(r.versions).map(([k, v]) => `${esc(k)} ${esc(v)}`).join(', ') || '–';
     const tv = r.targets.map((t) => `<div>${swatch(t)} ${statusTag(t.status)}${t.error ? ` <span class="muted">${esc(t.error)}</span>` : ''}${Object.keys(t.versions).length ? ` <span class="muted">${esc(Object.entries(t.versions).map(([k, v]) => `${k} ${v}`).join(', '))}</span>` : ''}${t.figuresSource === 'run.json' ? ' <span class="tag warn">figures from run.json (no series)</span>' : ''}${t.figures?.availabilityBasis === 'completion-second' && !isCapacityRun(r) ? ' <span class="tag warn">downtime by completion second (saved before start seconds were recorded)</span>' : ''}</div>`).join('');
-    return `<tr><td><code>${esc(r.runId)}</code><div class="muted">${esc(r.startedAt)} · ${dur}</div>${r.reproduce ? `<div class="small"><code>${esc(r.reproduce)}</code></div>` : ''}</td><td>${esc(r.scenario)} <span class="muted">${esc(r.variant)}${r.timeScale !== 1 ? ` ×${r.timeScale}` : ''}</span></td><td>${statusTag(r.status)}${r.reason ? `<div class="muted">${esc(r.reason)}</div>` : ''}</td><td>${esc(r.driver)} · ${esc(r.model)} model</td><td>${esc(r.machine?.cores)} cores · ${esc(Math.round((r.machine?.memoryMB ?? 0) / 1024))} GB<div class="muted">${esc(r.machine?.cpuModel)} · ${esc(r.machine?.os)}</div></td><td class="small">${versions}</td><td class="small">${tv}</td></tr>`;
+    return `<tr><td><code>${esc(r.runId)}</code><div class="muted">${esc(r.startedAt)} · ${dur}</div>${r.reproduce ? `<div class="small"><code>${esc(r.reproduce)}</code></div>` : ''}</td><td>${esc(r.scenario)} <span class="muted">${esc(r.variant)}${r.timeScale !== 1 ? ` ×${r.timeScale}` : ''}</span></td><td>${statusTag(r.status)}${r.reason ? `<div class="muted">${esc(r.reason)}</div>` : ''}</td><td>${esc(r.driver)} · ${esc(r.model)} model<div class="muted">${esc(connectionsText(r.connections))}</div></td><td>${esc(r.machine?.cores)} cores · ${esc(Math.round((r.machine?.memoryMB ?? 0) / 1024))} GB<div class="muted">${esc(r.machine?.cpuModel)} · ${esc(r.machine?.os)}</div></td><td class="small">${versions}</td><td class="small">${tv}</td></tr>`;
   });
   return `<h3>${esc(title)}</h3><table><thead><tr><th>run</th><th>scenario</th><th>status</th><th>driver · load model</th><th>machine</th><th>versions</th><th>targets</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
