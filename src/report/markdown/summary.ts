@@ -46,12 +46,12 @@ const table: MdSection = (d) => {
       const judged = tv ? (tv.result === 'pass' ? 'pass' : tv.result === 'fail' ? `**fail** (${tv.failed.length})` : tv.result === 'inconclusive' ? '**inconclusive**' : 'no data') : '–';
       const res = t.generator.status === 'invalid' ? `**INVALID** (generator-bound ${pct(t.generator.generatorBoundShare)}) · ${judged}` : judged;
       const status = r.status === 'completed' && t.status === 'completed' ? 'completed' : `**${r.status !== 'completed' ? r.status : t.status}**${t.error ? `: ${cell(t.error)}` : ''}`;
-      return `| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${f ? p95 : '–'} | ${f ? err : '–'} | ${f ? figure(t, (x) => x.downtimeS, sec, c) : '–'} | ${f ? figure(t, (x) => x.overall.throughputRps, rps, c) : '–'} |`;
+      return `| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${f ? p95 : '–'} | ${f ? err : '–'} | ${f ? figure(t, (x) => x.downtimeS, sec, c) : '–'} | ${f?.degradedS === undefined ? '–' : figure(t, (x) => x.degradedS ?? null, sec, c)} | ${f ? figure(t, (x) => x.overall.throughputRps, rps, c) : '–'} |`;
     }),
   );
   if (rows.length === 0) return [];
   const basis = [...new Set(d.runs.map((r) => figuresBasis(r.repeat)))].join(' · ');
-  return [`Figures: ${basis}.`, '', '| scenario | target | kind | run | gates | worst p95 | worst error rate | downtime | throughput |', '|---|---|---|---|---|---:|---:|---:|---:|', ...rows, ''];
+  return [`Figures: ${basis}.`, '', '| scenario | target | kind | run | gates | worst p95 | worst error rate | downtime | degraded | throughput |', '|---|---|---|---|---|---:|---:|---:|---:|---:|', ...rows, ''];
 };
 
 const gates: MdSection = (d) => {
