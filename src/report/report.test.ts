@@ -166,6 +166,10 @@ test('NO DATA without a Kubernetes target says in one line what to do next', asy
   assert.match(md, /^Not available here: kind \(kind is not installed\)$/m);
   assert.match(md, /^\| spike \| compose \|/m);
   assert.ok(!/^\| spike \| kind \|/m.test(md), 'no summary row for kind');
+  // each target's entry and the run's connection model are named
+  assert.match(md, /^Entry: compose — L7: HAProxy$/m);
+  assert.match(md, /`spike-60s-compose-only` \(builtin, closed model, a new connection per iteration\)/);
+  assert.match(readFileSync(res.htmlPath, 'utf8'), /entry: L7: HAProxy/);
 });
 
 test('an interrupted run renders, clearly marked', async () => {

@@ -229,7 +229,7 @@ export function writeFixtureRun(root: string, o: FixtureOptions): string {
       status: t.status ?? (status === 'interrupted' ? 'interrupted' : 'completed'),
       ...(t.requestedBy === undefined ? {} : { requestedBy: t.requestedBy }),
       ...(t.error === undefined ? {} : { error: t.error }),
-      description: { replicas: t.kind === 'kubernetes' ? 2 : 1, cpuLimitPerReplica: '500m', appVersion: '1.0.0' },
+      description: { replicas: t.kind === 'kubernetes' ? 2 : 1, cpuLimitPerReplica: '500m', appVersion: '1.0.0', entry: t.kind === 'kubernetes' ? 'L4: NodePort' : 'L7: HAProxy' },
       versions: t.kind === 'kubernetes' ? { kubernetes: 'v1.31.0', node: 'kindest/node:v1.31.0' } : t.kind === 'compose' ? { docker: '27.3.1', compose: 'v2.29.7' } : {},
       faults: [],
       notes: [],

@@ -54,6 +54,13 @@ const table: MdSection = (d) => {
   return [`Figures: ${basis}.`, '', '| scenario | target | kind | run | gates | worst p95 | worst error rate | downtime | degraded | throughput |', '|---|---|---|---|---|---:|---:|---:|---:|---:|', ...rows, ''];
 };
 
+/** How requests entered each target (L4/L7, retries), so a reader sees whether the sides met the same kind of balancer. */
+const entries: MdSection = (d) => {
+  const seen = new Map<string, string>();
+  for (const r of d.runs) for (const t of r.targets) if (t.description['entry'] !== undefined) seen.set(t.name, String(t.description['entry']));
+  return seen.size === 0 ? [] : ['Entry: ' + [...seen].map(([name, entry]) => `${cell(name)} — ${cell(entry)}`).join(' · '), ''];
+};
+
 const gates: MdSection = (d) => {
   const v = d.verdict;
   const others = v.gates.filter((g) => !g.candidate && g.outcome === 'FAIL');
@@ -94,7 +101,7 @@ const notes: MdSection = (d) => (d.verdict.notes.length ? ['### Notes', '', ...d
 
 const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\` (${r.driver}, ${r.model} model, ${connectionsText(r.connections)})`).join(', ')}`, ''];
 
-export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, gates, comparisons, regressions, notes, footer];
+export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, entries, gates, comparisons, regressions, notes, footer];
 
 /** `htmlLink` is the path of index.html relative to summary.md. */
 export function renderSummaryMd(d: ReportData, htmlLink: string): string {

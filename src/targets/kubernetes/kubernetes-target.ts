@@ -1,5 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { HarnessError } from '../../model/index.ts';
+import { TARGET_ENTRY } from '../entries.ts';
 import type { Sampler } from '../../sampling/sampler.ts';
 import { commandRunner, type CommandRunner } from '../command-runner.ts';
 import { needLiveness, type RunIsAlive } from '../run-liveness.ts';
@@ -172,6 +173,7 @@ export class KubernetesTarget implements Target {
       cpuLimitPerReplica: '250m',
       memoryPerReplica: '64Mi request / 128Mi limit',
       loadBalancer: `Service NodePort ${this.run.port || '?'} on 127.0.0.1 (kube-proxy)`,
+      entry: TARGET_ENTRY.nodePort,
       imagePullPolicy: this.o.imagePullPolicy ?? this.driver?.imagePullPolicy ?? 'IfNotPresent',
     };
   }
