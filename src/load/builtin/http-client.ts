@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import type { RequestOutcome } from '../recorder.ts';
 
 /** Map a client error to a failure reason (DESIGN.md: timeout or network error). */
@@ -35,17 +35,12 @@ function headerValue(v: string | string[] | undefined): string | undefined {
  * is what keeps 2,000 waiting users cheap (bench:self measures it).
  */
 export class LoadHttpClient {
-  private readonly pool: Pool;
+  private readonly pool: Pool | Client;
 
   constructor(baseUrl: string, connections: number, private readonly timeoutMs: number, private readonly newConnectionEach = false) {
-    this.pool = new Pool(new URL(baseUrl).origin, {
-      connections,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connectTimeout: timeoutMs,
-    });
+    const opts = { pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs };
+    // one connection (a closed-model VU's): a bare Client, lighter than a Pool of one
+    this.pool = connections === 1 ? new Client(new URL(baseUrl).origin, opts) : new Pool(new URL(baseUrl).origin, { ...opts, connections });
   }
 
   /** Send one GET; never throws: failures are outcomes. `now` gives ms on the run clock. */
