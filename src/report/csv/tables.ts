@@ -77,7 +77,7 @@ export function summaryRows(runs: readonly ReportRun[], verdict: Verdict): Summa
         degraded_s: opt(f?.degradedS),
         longest_degraded_s: opt(f?.longestDegradedS),
         fault_error_rate: faults.map((x) => (x.errorRate === null || x.errorRate === undefined ? '' : round(x.errorRate, 4))).join(' '),
-        connections: rec.connections ?? 'per-vu',
+        connections: rec.connections ?? '',
       });
     }
   }

@@ -99,7 +99,7 @@ const comparisons: MdSection = (d) => {
 
 const notes: MdSection = (d) => (d.verdict.notes.length ? ['### Notes', '', ...d.verdict.notes.map((n) => `- ${cell(n)}`), ''] : []);
 
-const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\` (${r.driver}, ${r.model} model, ${connectionsText(r.connections)})`).join(', ')}`, ''];
+const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\`${r.connections === undefined ? '' : ` (${r.driver}, ${r.model} model, ${connectionsText(r.connections)})`}`).join(', ')}`, ''];
 
 export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, entries, gates, comparisons, regressions, notes, footer];
 
