@@ -55,7 +55,8 @@ async function drive(p: Profile, port: number, onSecond: (s: LoadSecond) => void
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const r = await driver.run({
-    plan: { ...loadPlan('spike', { quick: true, model: 'closed' }), profile: p },
+    // kept-alive connections: the bench measures the driver, not TCP set-up per request
+    plan: { ...loadPlan('spike', { quick: true, model: 'closed', connections: 'per-vu' }), profile: { ...p, connections: 'per-vu' } },
     baseUrl: `http://127.0.0.1:${port}`,
     clock: new Clock(),
     signal: new AbortController().signal,

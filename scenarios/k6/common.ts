@@ -9,6 +9,8 @@
  *   MODEL       closed (ramping-vus, default) | open (ramping-arrival-rate)
  *   TIME_SCALE  positive number applied with scaleTime (default 1 = as written)
  *   WARMUP      1 = run only the profile's warm-up (warmupVUs for warmupS, no thresholds)
+ *   CONNECTIONS per-vu (each VU keeps its keep-alive connection) | per-iteration (each
+ *               iteration opens its own: k6's noVUConnectionReuse); default the profile's
  *   SLO_P95_MS, SLO_ERROR_RATE  the run's SLO (default the profile's): k6's thresholds; the
  *               harness passes the SLO it judges with, so both agree
  *   FROM_STEP   capacity only: start the step ladder at step k (the harness starts a larger
@@ -18,7 +20,7 @@ import http from 'k6/http';
 import { sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { Options, Scenario } from 'k6/options';
-import { capacityFromStep, durationS, pickRequest, profiles, scaleTime, type LoadModel, type Profile, type ScenarioName, type Slo, type Variant } from '../lib/index.ts';
+import { capacityFromStep, connectionModels, durationS, pickRequest, profiles, scaleTime, type ConnectionModel, type LoadModel, type Profile, type ScenarioName, type Slo, type Variant } from '../lib/index.ts';
 
 /** Counted once per response; tags carry the app's `X-App-Version` / `X-Served-By` (k6's JSON output has no headers). */
 export const versionMetricName = 'capbench_version';
@@ -90,6 +92,16 @@ function selectFromStep(scenario: ScenarioName, p: Profile): Profile {
   return capacityFromStep(p, k);
 }
 
+/** The connection model from CONNECTIONS, else the profile's. Throws (k6 exits 107) on a bad value. */
+export function selectConnections(scenario: ScenarioName, own: ConnectionModel): ConnectionModel {
+  const text = env('CONNECTIONS');
+  if (text === undefined) return own;
+  if (!(connectionModels as readonly string[]).includes(text)) {
+    throw new Error(`${scenario}.ts: CONNECTIONS must be ${connectionModels.join(' or ')} (got ${JSON.stringify(text)})`);
+  }
+  return text as ConnectionModel;
+}
+
 /** k6 options for a profile: the load shape, the SLO as thresholds, or only the warm-up. */
 export function buildOptions(p: Profile, model: LoadModel, warmUp: boolean): Options {
   // in-flight requests get their full timeout plus one think time before k6 cuts them off
@@ -97,6 +109,10 @@ export function buildOptions(p: Profile, model: LoadModel, warmUp: boolean): Opt
   const base: Options = {
     discardResponseBodies: true,
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+    // per-iteration: k6 closes the VU's idle connections after every iteration (a new
+    // connection per user visit); noConnectionReuse would instead turn keep-alive off for
+    // every request, which is the same only while an iteration is one request
+    ...(p.connections === 'per-iteration' ? { noVUConnectionReuse: true } : {}),
   };
   if (warmUp) {
     return {
@@ -134,7 +150,7 @@ export function buildOptions(p: Profile, model: LoadModel, warmUp: boolean): Opt
 /** Everything an entry file exports, for one scenario. Runs in k6's init context. */
 export function k6Scenario(scenario: ScenarioName): K6Scenario {
   const selected = selectFromStep(scenario, selectProfile(scenario));
-  const profile = { ...selected, slo: selectSlo(scenario, selected.slo) };
+  const profile = { ...selected, slo: selectSlo(scenario, selected.slo), connections: selectConnections(scenario, selected.connections) };
   const model = selectModel(scenario, selected.capacity !== undefined);
   const warmUp = env('WARMUP') === '1';
   const baseUrl = (env('BASE_URL') ?? '').replace(/\/+$/, '');

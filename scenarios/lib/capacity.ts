@@ -25,6 +25,9 @@ function capacity(variant: Variant, ladder: CapacityLadder): Profile {
     // enough in-flight requests for the cap at a 1 s latency; beyond that the app is queueing
     maxVUs: ladder.capRps,
     ...commonProfile(variant),
+    // capacity is the app's throughput, not TCP set-up per request: kept-alive connections
+    // (many in flight at once, so an L4 balancer still spreads them over the pods)
+    connections: 'per-vu',
     windows: [],
     faults: [],
     capacity: ladder,

@@ -11,6 +11,21 @@ export type Variant = 'full' | 'quick';
 /** closed = ramping virtual users (k6 ramping-vus); open = ramping arrival rate (k6 ramping-arrival-rate). */
 export type LoadModel = 'closed' | 'open';
 
+/**
+ * How users hold TCP connections. per-vu: each virtual user keeps one keep-alive connection
+ * for the whole run (a few long-lived clients). per-iteration: every iteration — one user's
+ * visit — opens its own connection (distinct users arriving; k6 `noVUConnectionReuse`).
+ * An L4 balancer (kube-proxy behind a NodePort) picks a pod per connection, so per-vu hides
+ * what users arriving during a fault get.
+ */
+export type ConnectionModel = 'per-vu' | 'per-iteration';
+export const connectionModels: readonly ConnectionModel[] = ['per-vu', 'per-iteration'];
+
+/** How a connection model reads in progress lines and the report. */
+export function connectionsText(c: ConnectionModel): string {
+  return c === 'per-vu' ? 'one kept-alive connection per VU' : 'a new connection per iteration';
+}
+
 /** One stage: move linearly to `target` VUs (closed) or requests/s (open) over `durationS`. */
 export interface Stage {
   durationS: number;
@@ -69,6 +84,8 @@ export interface Profile {
   thinkTimeMs: { min: number; max: number };
   /** a request without a response within this is failed (reason `timeout`) */
   timeoutMs: number;
+  /** the scenario's default connection model (`--connections` overrides it); see ConnectionModel */
+  connections: ConnectionModel;
   slo: Slo;
   windows: MeasurementWindow[];
   faults: FaultSchedule[];

@@ -24,6 +24,10 @@ function spike(variant: Variant, d: { base: number; ramp: number; hold: number; 
     rateStages,
     maxVUs: 400,
     ...commonProfile(variant),
+    // the spike is new users arriving: with kept-alive connections an L4 balancer would pin
+    // every early user to the pods that existed before the scale-up, and replicas the HPA
+    // adds would only ever see the users who came after them
+    connections: 'per-iteration',
     windows: windowsFromStages(stages, ['baseline', 'spike', 'spike', 'after', 'after']),
     faults: [],
   };

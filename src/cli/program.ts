@@ -3,7 +3,7 @@ import { number } from './flag-parsers.ts';
 import { addPlanCommand } from './plan-command.ts';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { scenarioNames, type ScenarioName } from '../../scenarios/lib/index.ts';
+import { connectionModels, scenarioNames, type ScenarioName } from '../../scenarios/lib/index.ts';
 import type { LoadDriver } from '../load/driver.ts';
 import { selectDriver, driverChoices } from '../load/select-driver.ts';
 import { ExitCode, HarnessError, MAX_REPEAT, type TimeSource } from '../model/index.ts';
@@ -67,6 +67,7 @@ export function buildProgram(io: Io): Command {
     .option('--repeat <n>', 'run every target n times, interleaved (A B B A …); figures become median [interval] (n) — 5 for a go/no-go', number('--repeat', 1, MAX_REPEAT, `e.g. --repeat 5 for a go/no-go (at most ${MAX_REPEAT})`, { integer: true }), 1)
     .addOption(new Option('--driver <name>', 'load driver: k6 when found (auto), k6, or builtin').choices([...driverChoices]).default('auto'))
     .addOption(new Option('--model <model>', 'closed = ramping VUs; open = ramping arrival rate (no coordinated omission)').choices(['closed', 'open']).default('closed'))
+    .addOption(new Option('--connections <model>', "per-vu = each VU keeps one keep-alive connection; per-iteration = every iteration (one user's visit) opens its own (default: the scenario's, per-iteration)").choices([...connectionModels]))
     .option('-o, --out <dir>', 'where run directories go', 'reports')
     .option('--reboot-delay <s>', 'Compose/local host crash: seconds until the host comes back (default 120)', number('--reboot-delay', 0, 3600, 'seconds until the crashed host comes back, e.g. --reboot-delay 60 (default 120)'))
     .option('--port <port>', 'local target: proxy port on 127.0.0.1 (0 = any free)', number('--port', 0, 65535, 'a free TCP port, or --port 0 for any free one', { integer: true }))
@@ -107,6 +108,7 @@ export function buildProgram(io: Io): Command {
               targets: flags.target,
               driver,
               model: flags.model,
+              ...(flags.connections === undefined ? {} : { connections: flags.connections }),
               outRoot: resolve(io.cwd, flags.out),
               targetOptions: {
                 ...baseTargetOptions(io),

@@ -39,7 +39,7 @@ describe('ProgressPrinter', () => {
     const lines = printed(f.events);
     const runId = runDir.split('/').at(-1)!;
     assert.deepEqual(lines.filter((l) => !l.startsWith('[local]')), [
-      `run ${runId}: node-crash (quick, time × 0.2), 36 s of load per target, driver builtin, closed model → ${runDir}`,
+      `run ${runId}: node-crash (quick, time × 0.2), 36 s of load per target, driver builtin, closed model, a new connection per iteration → ${runDir}`,
       'local: deploying',
       'local: fake replicas up',
       'local: ready at http://127.0.0.1:9 after 0.0 s',

@@ -1,3 +1,4 @@
+import { connectionsText } from '../../scenarios/lib/index.ts';
 import { windowFigures } from '../measure/figures.ts';
 import type { CapacityStep, LoadSecond, PlatformSecond } from '../model/index.ts';
 import type { RunProgressEvent } from '../run/run.ts';
@@ -42,7 +43,7 @@ export class ProgressPrinter {
   private line(e: RunProgressEvent): string | null {
     switch (e.kind) {
       case 'run-start':
-        return `run ${e.runId}: ${e.scenario} (${e.variant}${e.timeScale !== 1 ? `, time × ${e.timeScale}` : ''}), ${e.loadS} s of load per target, driver ${e.driver}, ${e.model} model → ${e.runDir}`;
+        return `run ${e.runId}: ${e.scenario} (${e.variant}${e.timeScale !== 1 ? `, time × ${e.timeScale}` : ''}), ${e.loadS} s of load per target, driver ${e.driver}, ${e.model} model, ${connectionsText(e.connections)} → ${e.runDir}`;
       case 'target-skipped':
         return `skipping ${e.target}: ${e.reason}`;
       case 'leg-start':

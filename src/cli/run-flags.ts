@@ -3,7 +3,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { scenarioNames } from '../../scenarios/lib/index.ts';
+import { scenarioNames, type ConnectionModel } from '../../scenarios/lib/index.ts';
 import { HarnessError, unknownName } from '../model/index.ts';
 import { loadSloFile, type SloConfig } from '../scenario/slo-file.ts';
 import { parseReplicas } from './replicas-flag.ts';
@@ -18,6 +18,7 @@ export interface RunFlags {
   repeat: number;
   driver: string;
   model: 'closed' | 'open';
+  connections?: ConnectionModel;
   out: string;
   rebootDelay?: number;
   port?: number;

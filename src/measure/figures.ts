@@ -1,9 +1,11 @@
 /**
  * Every figure of DESIGN.md's measurement definitions, computed in one place from saved
  * series. The run stores them in run.json; the report and the verdict use the same code.
+ * (Over 300 lines: downtime and degraded time share the stretch counting kept here.)
  */
 import type { MeasurementWindow, Slo } from '../../scenarios/lib/profile.ts';
 import type { AvailabilityBasis, FaultFigures, FaultWindow, LoadSecond, PlatformSecond, StartSecond, TargetFigures, WindowFigures } from '../model/index.ts';
+import { degradedStartState, isDegradedSecond, startedErrorRate, type Degradation } from './degraded.ts';
 import { decodeHistogram, maxMs, meanMs, newHistogram, percentileMs, type Histogram } from './histogram.ts';
 
 /** Seconds a recovery stretch must last (DESIGN.md: "the first 10-second stretch"). */
@@ -82,7 +84,7 @@ export function isDownStartSecond(s: StartSecond): boolean {
 }
 
 /** Down seconds and the longest unbroken run of them, over [fromS, toS); a hole breaks a run. */
-function downRuns<S extends { t: number }>(secs: readonly S[], isDown: (s: S) => boolean, fromS: number, toS: number): { downtimeS: number; longestOutageS: number } {
+export function downRuns<S extends { t: number }>(secs: readonly S[], isDown: (s: S) => boolean, fromS: number, toS: number): { downtimeS: number; longestOutageS: number } {
   let total = 0;
   let longest = 0;
   let run = 0;
@@ -111,11 +113,12 @@ export function downtime(load: readonly LoadSecond[], fromS = -Infinity, toS = I
  * Downtime and longest outage by start seconds (DESIGN.md), over [fromS, toS). An unobserved
  * second counts as down only inside an outage — when the nearest observed seconds before and
  * after it (without a hole between) are both down — so a generator stall in the middle of an
- * outage does not split it, and quiet seconds of a healthy run stay up.
+ * outage does not split it, and quiet seconds of a healthy run stay up. `stateOf` judges a
+ * second (default: DESIGN.md's down; degraded.ts passes the SLO's error rate).
  */
-export function startDowntime(starts: readonly StartSecond[], fromS = -Infinity, toS = Infinity): { downtimeS: number; longestOutageS: number } {
+export function startDowntime(starts: readonly StartSecond[], fromS = -Infinity, toS = Infinity, stateOf: (s: StartSecond) => 'up' | 'down' | 'unobserved' = startSecondState): { downtimeS: number; longestOutageS: number } {
   const secs = starts.filter((s) => s.t >= fromS && s.t < toS);
-  const state = secs.map(startSecondState);
+  const state = secs.map(stateOf);
   const down = state.map((x) => x === 'down');
   for (let i = 0; i < secs.length; i++) {
     if (state[i] !== 'unobserved') continue;
@@ -127,6 +130,14 @@ export function startDowntime(starts: readonly StartSecond[], fromS = -Infinity,
     i = j;
   }
   return downRuns(secs.map((s, i) => ({ t: s.t, down: down[i]! })), (x) => x.down, fromS, toS);
+}
+
+/** Degraded seconds (degraded.ts) over [fromS, toS): by start seconds when there are any, else by completion seconds. */
+export function degradedTime(o: { starts?: readonly StartSecond[] | undefined; load: readonly LoadSecond[] }, errorRate: number, fromS = -Infinity, toS = Infinity): Degradation {
+  const r = o.starts !== undefined && o.starts.length > 0
+    ? startDowntime(o.starts, fromS, toS, (s) => degradedStartState(s, errorRate))
+    : downRuns(o.load, (s) => isDegradedSecond(s, errorRate), fromS, toS);
+  return { degradedS: r.downtimeS, longestDegradedS: r.longestOutageS };
 }
 
 /** What time to recover needs of a second: LoadSecond (by completion) and StartSecond (by start) both have it. */
@@ -249,10 +260,14 @@ function faultFigures(inp: FigureInputs, f: FaultWindow, endS: number, avail: Av
   const startS = Math.floor(f.startMs / 1000);
   const faultEndS = f.endMs === undefined ? endS : Math.ceil(f.endMs / 1000);
   const inside = windowFigures(inp.load, 'fault', startS, Math.max(startS + 1, faultEndS));
+  const degraded = degradedTime(inp, inp.slo.errorRate, startS, Math.max(startS + 1, faultEndS));
   return {
     window: f,
     failedRequests: inside.failures,
     requests: inside.requests,
+    errorRate: startedErrorRate(inp, startS, Math.max(startS + 1, faultEndS)),
+    degradedS: degraded.degradedS,
+    longestDegradedS: degraded.longestDegradedS,
     timeToRecoverS: timeToRecoverS(avail.seconds, f.startMs, inp.slo),
     capacityBackS: capacityBackS(inp.platform, startS),
     rolloutDurationS: f.kind === 'rolling-update' && f.endMs !== undefined ? (f.endMs - f.startMs) / 1000 : null,
@@ -267,6 +282,7 @@ export function computeFigures(inp: FigureInputs): TargetFigures {
   const ready = inp.platform.filter((p) => !p.gap && p.readyReplicas !== undefined).map((p) => p.readyReplicas!);
   const desired = inp.platform.filter((p) => !p.gap).map(desiredOf).filter((d): d is number => d !== undefined);
   const avail = availabilityOf(inp, endS);
+  const degraded = degradedTime(inp, inp.slo.errorRate, 0, endS);
   const all = windowsFigures(inp.load, [
     ...inp.windows.map((w) => ({ name: w.name, startS: w.startS, endS: Math.min(w.endS, Math.max(endS, w.startS + 1)) })),
     { name: 'overall', startS: 0, endS: Math.max(1, endS) },
@@ -276,6 +292,8 @@ export function computeFigures(inp: FigureInputs): TargetFigures {
     overall: all[all.length - 1]!,
     downtimeS: avail.downtime.downtimeS,
     longestOutageS: avail.downtime.longestOutageS,
+    degradedS: degraded.degradedS,
+    longestDegradedS: degraded.longestDegradedS,
     availabilityBasis: avail.basis,
     scaleUpReactionS: spike ? up.reactionS : null,
     timeToPeakReadyS: spike ? up.timeToPeakReadyS : null,

@@ -36,6 +36,14 @@ export interface FaultFigures {
   /** requests that failed between injection and recovery/finish */
   failedRequests: number;
   requests: number;
+  /**
+   * share of failures among the requests that started inside the window (availability
+   * basis); null = none started. This and the degraded seconds inside the window (error rate
+   * over the SLO's, and their longest run) are absent in figures saved before they existed.
+   */
+  errorRate?: number | null;
+  degradedS?: number;
+  longestDegradedS?: number;
   /** seconds, from injection, until the first 10 s stretch meeting the SLO; null = never */
   timeToRecoverS: number | null;
   /** seconds from injection until ready replicas = desired again; null = never / unknown */
@@ -56,6 +64,13 @@ export interface TargetFigures {
    */
   downtimeS: number;
   longestOutageS: number;
+  /**
+   * seconds whose error rate exceeded the SLO's (a partial outage; downtime counts only
+   * under-half-succeeded seconds), judged like downtime; and the longest unbroken run of them.
+   * Absent in figures saved to run.json before they existed.
+   */
+  degradedS?: number;
+  longestDegradedS?: number;
   /**
    * what downtime, longest outage and time to recover were judged by: `start-second` (DESIGN.md),
    * or `completion-second` for a run saved before start seconds were recorded (an outage in
@@ -152,6 +167,11 @@ export interface RunRecord {
   /** load model that ran: closed (ramping VUs) or open (arrival rate) */
   model: 'closed' | 'open';
   driver: 'builtin' | 'k6';
+  /**
+   * how users held connections: each VU one keep-alive connection (`per-vu`) or a new one per
+   * iteration (`per-iteration`). Absent in runs saved before this field: they ran per-vu.
+   */
+  connections?: 'per-vu' | 'per-iteration';
   /** time scale applied to the profile (1 = as written) */
   timeScale: number;
   /** the profile as it ran (after scaling) */

@@ -44,6 +44,8 @@ export interface ReportRunData {
   scenario: string;
   variant: RunRecord['variant'];
   model: RunRecord['model'];
+  /** how users held connections, when the run recorded it (runs saved before the field did not) */
+  connections?: NonNullable<RunRecord['connections']>;
   driver: RunRecord['driver'];
   status: RunRecord['status'];
   reason?: string;
@@ -88,6 +90,7 @@ export function runData(r: ReportRun): ReportRunData {
     scenario: rec.scenario,
     variant: rec.variant,
     model: rec.model,
+    ...(rec.connections === undefined ? {} : { connections: rec.connections }),
     driver: rec.driver,
     status: rec.status,
     ...(rec.reason === undefined ? {} : { reason: rec.reason }),

@@ -71,8 +71,10 @@ test('embedded JSON carries exactly the figures computeFigures gives for the sav
       // these runs were saved before start seconds were recorded: availability falls back to completion seconds, and says so
       assert.equal(series.starts.length, 0);
       assert.equal(got.figures?.availabilityBasis, 'completion-second');
-      // and the run's own copy (written by the same code, before the basis was recorded) agrees
-      assert.deepEqual(got.figures, JSON.parse(JSON.stringify({ ...t.figures, availabilityBasis: 'completion-second' })));
+      // and the run's own copy (written by the same code, before the basis and degraded time were recorded) agrees
+      const { degradedS: _d, longestDegradedS: _l, ...older } = got.figures!;
+      const olderFaults = older.faults.map(({ errorRate: _e, degradedS: _fd, longestDegradedS: _fl, ...x }) => x);
+      assert.deepEqual({ ...older, faults: olderFaults }, JSON.parse(JSON.stringify({ ...t.figures, availabilityBasis: 'completion-second' })));
     }
   }
   assert.equal(data.verdict.verdict, res.verdict.verdict);
@@ -164,6 +166,10 @@ test('NO DATA without a Kubernetes target says in one line what to do next', asy
   assert.match(md, /^Not available here: kind \(kind is not installed\)$/m);
   assert.match(md, /^\| spike \| compose \|/m);
   assert.ok(!/^\| spike \| kind \|/m.test(md), 'no summary row for kind');
+  // each target's entry and the run's connection model are named
+  assert.match(md, /^Entry: compose — L7: HAProxy$/m);
+  assert.match(md, /`spike-60s-compose-only` \(builtin, closed model, a new connection per iteration\)/);
+  assert.match(readFileSync(res.htmlPath, 'utf8'), /entry: L7: HAProxy/);
 });
 
 test('an interrupted run renders, clearly marked', async () => {

@@ -1,4 +1,4 @@
-import type { LoadModel, Variant } from '../../scenarios/lib/index.ts';
+import type { ConnectionModel, LoadModel, Variant } from '../../scenarios/lib/index.ts';
 import type { FaultNotice } from '../faults/index.ts';
 import type { DriverName } from '../load/driver.ts';
 import type { CapacityStep, LoadSecond, PlatformSecond, ProbeStop, RunStatus, TargetRunStatus } from '../model/index.ts';
@@ -9,7 +9,7 @@ import type { CapacityStep, LoadSecond, PlatformSecond, ProbeStop, RunStatus, Ta
  * order per leg; a listener must not throw and must not block (it is called inline).
  */
 export type RunProgressEvent =
-  | { kind: 'run-start'; runId: string; runDir: string; scenario: string; variant: Variant; timeScale: number; loadS: number; driver: DriverName; model: LoadModel }
+  | { kind: 'run-start'; runId: string; runDir: string; scenario: string; variant: Variant; timeScale: number; loadS: number; driver: DriverName; model: LoadModel; connections: ConnectionModel }
   /** `--target auto` passed over a target that cannot run here */
   | { kind: 'target-skipped'; target: string; reason: string }
   /** a leg (target × repetition) begins; `target` is the leg's key (`compose.rep2` when repeated); repetition and index count from 0 */

@@ -20,6 +20,7 @@ export async function newRunRecord(o: { runId: string; plan: LoadPlan; driver: L
     scenario: plan.scenario,
     variant: plan.variant,
     model: plan.model,
+    connections: plan.connections,
     driver: o.driver.name,
     timeScale: plan.timeScale,
     profile: plan.profile,

@@ -15,6 +15,7 @@ describe('runScenario on fakes', () => {
     const { record, saved, firstError } = await f.run();
     assert.equal(firstError, null);
     assert.equal(record.status, 'completed');
+    assert.equal(saved.record.connections, 'per-iteration', 'run.json records the connection model');
     assert.deepEqual(f.log.milestones(), [
       'probe', 'leftovers', 'deploy', 'sampler.start', 'warm-up', 'load.start',
       'crash host', 'restore host', 'load.end',
@@ -72,7 +73,7 @@ describe('runScenario on fakes', () => {
     const faults = f.events.flatMap((e) => (e.kind === 'fault' ? [[e.notice.kind, e.notice.atMs]] : []));
     assert.deepEqual(faults, [['applied', 6_000], ['ended', 28_000]]);
     const start = f.events.find((e) => e.kind === 'run-start');
-    assert.ok(start?.kind === 'run-start' && start.loadS === 36 && start.scenario === 'node-crash');
+    assert.ok(start?.kind === 'run-start' && start.loadS === 36 && start.scenario === 'node-crash' && start.connections === 'per-iteration');
   });
 
   it('a failing deploy: the leg fails, its teardown still runs, the next target still runs', async () => {

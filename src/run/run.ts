@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { durationS, type LoadModel, type Slo } from '../../scenarios/lib/index.ts';
+import { durationS, type ConnectionModel, type LoadModel, type Slo } from '../../scenarios/lib/index.ts';
 import type { LoadDriver } from '../load/driver.ts';
 import { timelineCsv, timelineRows } from '../measure/timeline-rows.ts';
 import { realTime, type HarnessError, type RunRecord, type TimeSource } from '../model/index.ts';
@@ -32,6 +32,8 @@ export interface RunOptions {
   targets: string;
   driver: LoadDriver;
   model: LoadModel;
+  /** how users hold connections (default the profile's) */
+  connections?: ConnectionModel;
   /** root for run directories (default reports/) */
   outRoot: string;
   targetOptions: TargetOptions;
@@ -70,7 +72,7 @@ export interface RunOutcome {
  */
 export async function runScenario(o: RunOptions): Promise<RunOutcome> {
   const capacity = o.scenario === 'capacity';
-  const plan = loadPlan(o.scenario, { quick: o.quick, model: capacity ? 'open' : o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }), ...(o.slo === undefined ? {} : { slo: o.slo }) });
+  const plan = loadPlan(o.scenario, { quick: o.quick, model: capacity ? 'open' : o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }), ...(o.slo === undefined ? {} : { slo: o.slo }), ...(o.connections === undefined ? {} : { connections: o.connections }) });
   const { targets, skipped } = await prepareTargets(o.targets, plan.profile.faults, { create: o.createTarget ?? createTarget, targetOptions: o.targetOptions, emit: o.onProgress });
   const time = o.time ?? realTime;
   const replicas = capacity ? o.replicas ?? DEFAULT_REPLICAS : null;
@@ -85,7 +87,7 @@ export async function runScenario(o: RunOptions): Promise<RunOutcome> {
     const record = await newRunRecord({ runId, plan, driver: o.driver, skipped, command: o.command, startedAt: new Date(time.epochMs()) });
     if (repeat > 1) record.repeat = repeat;
     writeRunRecord(runDir, record);
-    o.onProgress({ kind: 'run-start', runId, runDir, scenario: plan.scenario, variant: plan.variant, timeScale: plan.timeScale, loadS: durationS(plan.profile), driver: o.driver.name, model: plan.model });
+    o.onProgress({ kind: 'run-start', runId, runDir, scenario: plan.scenario, variant: plan.variant, timeScale: plan.timeScale, loadS: durationS(plan.profile), driver: o.driver.name, model: plan.model, connections: plan.connections });
     const ctx: LegContext = { plan, runId, runDir, driver: o.driver, interrupt: o.interrupt, emit: o.onProgress, time, skipWarmUp: o.skipWarmUp === true };
     const firstError = await runLegs(legsOf(targets, repeat), ctx, record, replicas);
     finishRunRecord(record, { interruptedBy: o.interrupt.interrupted ? o.interrupt.reason : null, firstError, endedAt: new Date(time.epochMs()) });

@@ -1,4 +1,4 @@
-import { durationS, profiles, scaleTime, scenarioNames, type FaultSchedule, type LoadModel, type Profile, type ScenarioName, type Slo, type Variant } from '../../scenarios/lib/index.ts';
+import { connectionModels, durationS, profiles, scaleTime, scenarioNames, type ConnectionModel, type FaultSchedule, type LoadModel, type Profile, type ScenarioName, type Slo, type Variant } from '../../scenarios/lib/index.ts';
 import { HarnessError, unknownName } from '../model/index.ts';
 
 export function isScenarioName(n: string): n is ScenarioName {
@@ -22,6 +22,8 @@ export interface LoadPlan {
   model: LoadModel;
   /** factor every duration was scaled by (1 = as written) */
   timeScale: number;
+  /** how users hold connections: `--connections`, else the profile's default (also in profile.connections) */
+  connections: ConnectionModel;
   /** the one SLO of the run (also in profile.slo) */
   slo: Slo;
   /** the profile as it runs: scaled, SLO applied, validated */
@@ -38,13 +40,17 @@ export function loadDurationS(p: Pick<Profile, 'stages' | 'rateStages'>, model: 
   return durationS(model === 'open' ? { stages: p.rateStages } : p);
 }
 
-/** The plan of a run: scenario × variant × model, time-scaled, with the run's SLO (default: the profile's). */
-export function loadPlan(name: string, o: { quick: boolean; model: LoadModel; timeScale?: number; slo?: Slo }): LoadPlan {
+/**
+ * The plan of a run: scenario × variant × model, time-scaled, with the run's SLO and
+ * connection model (default: the profile's).
+ */
+export function loadPlan(name: string, o: { quick: boolean; model: LoadModel; timeScale?: number; slo?: Slo; connections?: ConnectionModel }): LoadPlan {
   const scaled = loadProfile(name, o);
   const slo = o.slo ?? scaled.slo;
-  const profile = { ...scaled, slo };
+  const connections = o.connections ?? scaled.connections;
+  const profile = { ...scaled, slo, connections };
   validateProfile(profile, o.model);
-  return { scenario: profile.scenario, variant: profile.variant, model: o.model, timeScale: o.timeScale ?? 1, slo, profile };
+  return { scenario: profile.scenario, variant: profile.variant, model: o.model, timeScale: o.timeScale ?? 1, connections, slo, profile };
 }
 
 /** The profile a run uses: scenario × variant, optionally time-scaled, validated (for `model` when given). */
@@ -95,6 +101,7 @@ export function validateProfile(p: Profile, model?: string): void {
   }
   if (!(Number.isInteger(p.maxVUs) && p.maxVUs > 0)) bad('maxVUs', 'a positive integer', p.maxVUs);
   if (!(typeof p.timeoutMs === 'number' && p.timeoutMs > 0 && Number.isFinite(p.timeoutMs))) bad('timeoutMs', 'a positive number', p.timeoutMs);
+  if (!connectionModels.includes(p.connections)) bad('connections', `one of ${connectionModels.join(', ')}`, p.connections);
   if (!(p.thinkTimeMs?.min >= 0 && p.thinkTimeMs.max >= p.thinkTimeMs.min && Number.isFinite(p.thinkTimeMs.max))) bad('thinkTimeMs', '0 ≤ min ≤ max', p.thinkTimeMs);
   if (!Array.isArray(p.requests) || p.requests.length === 0) bad('requests', 'a non-empty list', p.requests);
   p.requests.forEach((r, i) => {

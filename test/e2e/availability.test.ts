@@ -82,6 +82,8 @@ function profileOf(c: Case): Profile {
     requests: [{ name: 'work', method: 'GET', path: '/work', weight: 1 }],
     thinkTimeMs: { min: 200, max: 400 },
     timeoutMs: c.timeoutS * 1000,
+    // as measured before connection models existed; the k6 entry below opens one per request anyway
+    connections: 'per-vu',
     slo: SLO,
     windows: [],
     faults: [],
@@ -91,7 +93,7 @@ function profileOf(c: Case): Profile {
 
 function planOf(c: Case): LoadPlan {
   const profile = profileOf(c);
-  return { scenario: profile.scenario, variant: profile.variant, model: c.model, timeScale: 1, slo: SLO, profile };
+  return { scenario: profile.scenario, variant: profile.variant, model: c.model, timeScale: 1, connections: profile.connections, slo: SLO, profile };
 }
 
 /** At most `n` at once: `run(fn)` waits for a free slot. */

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { durationS, pickRequest, targetAt, type Profile, type RequestKind } from '../../../scenarios/lib/index.ts';
+import { durationS, pickRequest, targetAt, type ConnectionModel, type Profile, type RequestKind } from '../../../scenarios/lib/index.ts';
 import type { LoadDriver, LoadRunOptions, LoadRunResult, WarmUpOptions } from '../driver.ts';
 import { LoadRecorder, recorderOptionsFor } from '../recorder.ts';
 import { LoadHttpClient } from './http-client.ts';
@@ -32,19 +32,19 @@ export class BuiltinDriver implements LoadDriver {
 
   async warmUp(opts: WarmUpOptions): Promise<void> {
     const p = opts.plan.profile;
-    const client = new LoadHttpClient(opts.baseUrl, p.warmupVUs, p.timeoutMs);
+    const clients = new UserClients(opts.baseUrl, p.timeoutMs, opts.plan.connections);
     const pick = requestPicker(p.requests);
     const end = performance.now() + p.warmupS * 1000;
-    const vu = async (): Promise<void> => {
+    const vu = async (_: unknown, id: number): Promise<void> => {
       while (performance.now() < end && !opts.signal.aborted) {
-        await client.get(pick().path, () => -1);
+        await clients.of(id).get(pick().path, () => -1);
         await sleep(Math.min(thinkMs(p), Math.max(0, end - performance.now()))).catch(() => undefined);
       }
     };
     try {
       await Promise.all(Array.from({ length: p.warmupVUs }, vu));
     } finally {
-      await client.close();
+      await clients.closeAll();
     }
   }
 
@@ -56,7 +56,7 @@ export class BuiltinDriver implements LoadDriver {
     const p = opts.plan.profile;
     const totalS = durationS(p);
     const maxVUs = Math.max(p.startVUs, ...p.stages.map((s) => s.target));
-    const client = new LoadHttpClient(opts.baseUrl, Math.max(1, maxVUs), p.timeoutMs);
+    const clients = new UserClients(opts.baseUrl, p.timeoutMs, opts.plan.connections);
     const recorder = new LoadRecorder(opts.onSecond, recorderOptionsFor(opts));
     const pick = requestPicker(p.requests);
     const clock = opts.clock;
@@ -71,11 +71,13 @@ export class BuiltinDriver implements LoadDriver {
     const vu = async (id: number): Promise<void> => {
       while (!stopping && id < wanted) {
         inFlight++;
-        const o = await client.get(pick().path, now);
+        const o = await clients.of(id).get(pick().path, now);
         inFlight--;
         recorder.record(o);
         if (!noThink && !stopping && id < wanted) await sleep(thinkMs(p));
       }
+      // a retired VU's connection goes with it (a VU started again later connects anew)
+      if (!stopping) await clients.close(id);
     };
     const spawnUpTo = (n: number): void => {
       for (let id = 0; id < n; id++) {
@@ -102,7 +104,7 @@ export class BuiltinDriver implements LoadDriver {
     } finally {
       stopping = true;
       wanted = 0;
-      await drain(running.values(), p, client);
+      await drain(running.values(), p, () => clients.closeAll());
     }
     const warnings = recorder.lateOutcomes > 0 ? [`${recorder.lateOutcomes} outcomes arrived after their second was written`] : [];
     if (recorder.lateStarts > 0) warnings.push(`${recorder.lateStarts} outcomes arrived after their start second was written`);
@@ -112,7 +114,7 @@ export class BuiltinDriver implements LoadDriver {
   private async runOpen(opts: LoadRunOptions): Promise<LoadRunResult> {
     const p = opts.plan.profile;
     const totalS = durationS({ stages: p.rateStages });
-    const client = new LoadHttpClient(opts.baseUrl, Math.max(1, p.maxVUs), p.timeoutMs);
+    const client = new LoadHttpClient(opts.baseUrl, Math.max(1, p.maxVUs), p.timeoutMs, opts.plan.connections === 'per-iteration');
     const recorder = new LoadRecorder(opts.onSecond, recorderOptionsFor(opts));
     const pick = requestPicker(p.requests);
     const clock = opts.clock;
@@ -154,17 +156,50 @@ export class BuiltinDriver implements LoadDriver {
       }
       interrupted = opts.signal.aborted;
     } finally {
-      await drain(running, p, client);
+      await drain(running, p, () => client.close());
     }
     const warnings = dropped > 0 ? [`${dropped} arrivals dropped: maxVUs ${p.maxVUs} were all busy`] : [];
     return finishRun(recorder, totalS, now(), interrupted, { dropped, maxVUs: p.maxVUs }, warnings);
   }
 }
 
-/** In-flight requests finish (bounded by the request timeout), then the pool closes. */
-async function drain(running: Iterable<Promise<void>>, p: Profile, client: LoadHttpClient): Promise<void> {
+/** In-flight requests finish (bounded by the request timeout), then the connections close. */
+async function drain(running: Iterable<Promise<void>>, p: Profile, close: () => Promise<void>): Promise<void> {
   await Promise.race([Promise.allSettled([...running]), sleep(p.timeoutMs + 1000, undefined, { ref: false })]);
-  await client.close();
+  await close();
+}
+
+/**
+ * One client per closed-model VU, each with a single connection: per-vu keeps it alive for
+ * the VU's life, per-iteration opens a new one for every request (an iteration is one
+ * request). A shared pool would hand an idle VU's request to whichever connection is free,
+ * so per-vu would open only as many connections as requests were ever in flight at once.
+ */
+class UserClients {
+  private readonly byVu = new Map<number, LoadHttpClient>();
+
+  constructor(private readonly baseUrl: string, private readonly timeoutMs: number, private readonly connections: ConnectionModel) {}
+
+  of(id: number): LoadHttpClient {
+    let c = this.byVu.get(id);
+    if (c === undefined) {
+      c = new LoadHttpClient(this.baseUrl, 1, this.timeoutMs, this.connections === 'per-iteration');
+      this.byVu.set(id, c);
+    }
+    return c;
+  }
+
+  async close(id: number): Promise<void> {
+    const c = this.byVu.get(id);
+    this.byVu.delete(id);
+    await c?.close();
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.byVu.values()];
+    this.byVu.clear();
+    await Promise.all(all.map((c) => c.close()));
+  }
 }
 
 /** Emit the last seconds and describe the run the same way for both models. */

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import type { RequestOutcome } from '../recorder.ts';
 
 /** Map a client error to a failure reason (DESIGN.md: timeout or network error). */
@@ -25,23 +25,22 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 }
 
 /**
- * Keep-alive HTTP/1.1 client for one loopback origin (undici Pool, one connection per
- * concurrent user, as k6 gives each VU its own connection). Requests go through undici's
+ * HTTP/1.1 client for one loopback origin (undici Pool of up to `connections`; the closed
+ * model gives each VU a client of its own with one connection, as k6 gives each VU its own
+ * connection). Keep-alive by default; with `newConnectionEach`
+ * every request asks for `connection: close` and undici closes the socket after the
+ * response, so each request — an iteration of the builtin driver — opens its own connection
+ * (k6's noVUConnectionReuse, whose iterations are one request each). Requests go through undici's
  * low-level `dispatch` with a small handler: no response stream object per request, which
  * is what keeps 2,000 waiting users cheap (bench:self measures it).
  */
 export class LoadHttpClient {
-  private readonly pool: Pool;
+  private readonly pool: Pool | Client;
 
-  constructor(baseUrl: string, connections: number, private readonly timeoutMs: number) {
-    this.pool = new Pool(new URL(baseUrl).origin, {
-      connections,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connectTimeout: timeoutMs,
-    });
+  constructor(baseUrl: string, connections: number, private readonly timeoutMs: number, private readonly newConnectionEach = false) {
+    const opts = { pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs };
+    // one connection (a closed-model VU's): a bare Client, lighter than a Pool of one
+    this.pool = connections === 1 ? new Client(new URL(baseUrl).origin, opts) : new Pool(new URL(baseUrl).origin, { ...opts, connections });
   }
 
   /** Send one GET; never throws: failures are outcomes. `now` gives ms on the run clock. */
@@ -61,7 +60,7 @@ export class LoadHttpClient {
       };
       try {
         this.pool.dispatch(
-          { method: 'GET', path },
+          { method: 'GET', path, reset: this.newConnectionEach },
           {
             onRequestStart() {},
             onResponseStart(_c, statusCode, headers) {

@@ -14,6 +14,7 @@ test('k6RunArgs: the plan as -e, capbench\'s NDJSON first, the user\'s outputs b
     '-e', 'PROFILE=quick',
     '-e', 'MODEL=open',
     '-e', 'TIME_SCALE=0.1',
+    '-e', 'CONNECTIONS=per-iteration',
     '-e', 'SLO_P95_MS=750',
     '-e', 'SLO_ERROR_RATE=0.02',
     '--out', 'json=/o/k6.ndjson',

@@ -38,8 +38,8 @@ export const K6_EXIT_CODES: Readonly<Record<number, string>> = {
 
 /**
  * `-e` arguments that make the k6 entry file rebuild exactly the plan's profile:
- * PROFILE/TIME_SCALE/MODEL select it from scenarios/lib, SLO_* set its thresholds, FROM_STEP
- * starts the capacity ladder higher up.
+ * PROFILE/TIME_SCALE/MODEL select it from scenarios/lib, CONNECTIONS how users hold
+ * connections, SLO_* set its thresholds, FROM_STEP starts the capacity ladder higher up.
  */
 export function k6PlanEnv(plan: LoadPlan, baseUrl: string): string[] {
   return [
@@ -47,6 +47,7 @@ export function k6PlanEnv(plan: LoadPlan, baseUrl: string): string[] {
     '-e', `PROFILE=${plan.variant}`,
     '-e', `MODEL=${plan.model}`,
     '-e', `TIME_SCALE=${plan.timeScale}`,
+    '-e', `CONNECTIONS=${plan.connections}`,
     '-e', `SLO_P95_MS=${plan.slo.p95Ms}`,
     '-e', `SLO_ERROR_RATE=${plan.slo.errorRate}`,
     ...(plan.fromStep === undefined ? [] : ['-e', `FROM_STEP=${plan.fromStep}`]),

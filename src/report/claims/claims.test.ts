@@ -23,7 +23,7 @@ test('the seeds claims file loads: every claim names a known figure', () => {
 test('a bad claims file says where and what is valid', () => {
   const cases: Array<[unknown, RegExp]> = [
     [{}, /^f\.yaml: claims must be a list \(got nothing\)$/],
-    [one({ measure: { figure: 'median-latency' } }), /^f\.yaml: claims\[0\]\.measure\.figure must be one of avg-latency, p95-latency, error-rate, throughput, scale-up, downtime \(got "median-latency"\)$/],
+    [one({ measure: { figure: 'median-latency' } }), /^f\.yaml: claims\[0\]\.measure\.figure must be one of avg-latency, p95-latency, error-rate, throughput, scale-up, downtime, disruption \(got "median-latency"\)$/],
     [one({ measure: { figure: 'p95-latency', window: 'peak' } }), /^f\.yaml: claims\[0\]\.measure\.window must be a window of spike \(.*spike.*\) \(got "peak"\)$/],
     [one({ scenario: 'soak' }), /^f\.yaml: claims\[0\]\.scenario must be one of spike, node-crash, rolling-update, capacity \(got "soak"\)$/],
     [one({ platform: 'nomad' }), /^f\.yaml: claims\[0\]\.platform must be one of kubernetes, compose, local \(got "nomad"\)$/],

@@ -45,6 +45,17 @@ export const CLAIM_FIGURES = {
     main: { label: 'first scale-up after', pick: (f) => f.scaleUpReactionS, fmt: (v) => sec(v, 'never') },
   },
   downtime: { value: (f) => `${sec(f.downtimeS)} down (longest outage ${sec(f.longestOutageS)})`, main: { label: 'downtime', pick: (f) => f.downtimeS, fmt: sec } },
+  // what a fault cost: degraded seconds (error rate over the SLO's) first, since a partial
+  // outage reads 0 s down; then down seconds and the fault window's error rate
+  disruption: {
+    value: (f) => {
+      if (f.degradedS === undefined) return null;
+      const faultRates = f.faults.map((x) => x.errorRate).filter((r): r is number => r !== null && r !== undefined);
+      const during = faultRates.length ? `; ${faultRates.map((r) => pct(r)).join(', ')} failed during the fault` : '';
+      return `${sec(f.degradedS)} degraded (longest ${sec(f.longestDegradedS)}), ${sec(f.downtimeS)} down${during}`;
+    },
+    main: { label: 'degraded time', pick: (f) => f.degradedS ?? null, fmt: sec },
+  },
 } satisfies Record<string, ClaimFigure>;
 export type ClaimFigureName = keyof typeof CLAIM_FIGURES;
 const FIGURE_NAMES = Object.keys(CLAIM_FIGURES) as ClaimFigureName[];

@@ -16,6 +16,7 @@ export const SUMMARY_COLUMNS = [
   'worst_window_p95_ms', 'worst_window_p95', 'worst_window_error_rate', 'worst_window_error',
   'downtime_s', 'longest_outage_s', 'time_to_recover_s', 'capacity_back_s', 'scale_up_reaction_s', 'time_to_peak_ready_s',
   'peak_ready_replicas', 'min_ready_replicas', 'peak_desired_replicas', 'failed_requests_during_rollout', 'rollout_duration_s',
+  'degraded_s', 'longest_degraded_s', 'fault_error_rate', 'connections',
 ] as const;
 export type SummaryRow = Record<(typeof SUMMARY_COLUMNS)[number], string | number>;
 
@@ -73,6 +74,10 @@ export function summaryRows(runs: readonly ReportRun[], verdict: Verdict): Summa
         peak_desired_replicas: opt(f?.peakDesiredReplicas),
         failed_requests_during_rollout: rollouts.length === 0 ? '' : rollouts.reduce((a, x) => a + x.failedRequests, 0),
         rollout_duration_s: rollouts.length === 0 ? '' : rollouts.map((x) => (x.rolloutDurationS === null ? 'unfinished' : round(x.rolloutDurationS, 1))).join(' '),
+        degraded_s: opt(f?.degradedS),
+        longest_degraded_s: opt(f?.longestDegradedS),
+        fault_error_rate: faults.map((x) => (x.errorRate === null || x.errorRate === undefined ? '' : round(x.errorRate, 4))).join(' '),
+        connections: rec.connections ?? '',
       });
     }
   }

@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCapacityRun, onlyCapacity } from '../capacity/facts.ts';
+import { connectionsText } from '../../../scenarios/lib/index.ts';
 import type { ReportData } from '../data.ts';
 import { capacityTableMd, capacityTopMd } from './capacity.ts';
 import type { TargetFigures, WindowFigures } from '../../model/index.ts';
@@ -45,12 +46,19 @@ const table: MdSection = (d) => {
       const judged = tv ? (tv.result === 'pass' ? 'pass' : tv.result === 'fail' ? `**fail** (${tv.failed.length})` : tv.result === 'inconclusive' ? '**inconclusive**' : 'no data') : '–';
       const res = t.generator.status === 'invalid' ? `**INVALID** (generator-bound ${pct(t.generator.generatorBoundShare)}) · ${judged}` : judged;
       const status = r.status === 'completed' && t.status === 'completed' ? 'completed' : `**${r.status !== 'completed' ? r.status : t.status}**${t.error ? `: ${cell(t.error)}` : ''}`;
-      return `| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${f ? p95 : '–'} | ${f ? err : '–'} | ${f ? figure(t, (x) => x.downtimeS, sec, c) : '–'} | ${f ? figure(t, (x) => x.overall.throughputRps, rps, c) : '–'} |`;
+      return `| ${cell(r.scenario)} | ${cell(t.name)} | ${t.kind} | ${status} | ${res} | ${f ? p95 : '–'} | ${f ? err : '–'} | ${f ? figure(t, (x) => x.downtimeS, sec, c) : '–'} | ${f?.degradedS === undefined ? '–' : figure(t, (x) => x.degradedS ?? null, sec, c)} | ${f ? figure(t, (x) => x.overall.throughputRps, rps, c) : '–'} |`;
     }),
   );
   if (rows.length === 0) return [];
   const basis = [...new Set(d.runs.map((r) => figuresBasis(r.repeat)))].join(' · ');
-  return [`Figures: ${basis}.`, '', '| scenario | target | kind | run | gates | worst p95 | worst error rate | downtime | throughput |', '|---|---|---|---|---|---:|---:|---:|---:|', ...rows, ''];
+  return [`Figures: ${basis}.`, '', '| scenario | target | kind | run | gates | worst p95 | worst error rate | downtime | degraded | throughput |', '|---|---|---|---|---|---:|---:|---:|---:|---:|', ...rows, ''];
+};
+
+/** How requests entered each target (L4/L7, retries), so a reader sees whether the sides met the same kind of balancer. */
+const entries: MdSection = (d) => {
+  const seen = new Map<string, string>();
+  for (const r of d.runs) for (const t of r.targets) if (t.description['entry'] !== undefined) seen.set(t.name, String(t.description['entry']));
+  return seen.size === 0 ? [] : ['Entry: ' + [...seen].map(([name, entry]) => `${cell(name)} — ${cell(entry)}`).join(' · '), ''];
 };
 
 const gates: MdSection = (d) => {
@@ -91,9 +99,9 @@ const comparisons: MdSection = (d) => {
 
 const notes: MdSection = (d) => (d.verdict.notes.length ? ['### Notes', '', ...d.verdict.notes.map((n) => `- ${cell(n)}`), ''] : []);
 
-const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\``).join(', ')}`, ''];
+const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\`${r.connections === undefined ? '' : ` (${r.driver}, ${r.model} model, ${connectionsText(r.connections)})`}`).join(', ')}`, ''];
 
-export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, gates, comparisons, regressions, notes, footer];
+export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, entries, gates, comparisons, regressions, notes, footer];
 
 /** `htmlLink` is the path of index.html relative to summary.md. */
 export function renderSummaryMd(d: ReportData, htmlLink: string): string {

@@ -119,6 +119,11 @@ export function gateValues(f: TargetFigures, gate: GateKey, windows: string[] | 
       return [{ subject: null, value: f.downtimeS }];
     case 'longestOutageS':
       return [{ subject: null, value: f.longestOutageS }];
+    // figures saved to run.json before degraded time existed have none
+    case 'degradedS':
+      return [{ subject: null, value: f.degradedS ?? null, ...(f.degradedS === undefined ? { missing: 'not measured (run saved before degraded time)' } : {}) }];
+    case 'longestDegradedS':
+      return [{ subject: null, value: f.longestDegradedS ?? null, ...(f.longestDegradedS === undefined ? { missing: 'not measured (run saved before degraded time)' } : {}) }];
     case 'timeToRecoverS':
       return perFault(null, (x) => x.timeToRecoverS, 'never recovered');
     case 'rolloutDurationS':

@@ -213,6 +213,7 @@ test('describe and a custom compose file: replicas and CPU come from the file', 
   assert.deepEqual(new ComposeTarget({ composeFile: file }).describe(), {
     composeFile: relative(fileURLToPath(new URL('../../../', import.meta.url)), file),
     lb: 'as in the compose file',
+    entry: 'as in the compose file',
     rebootDelayS: 120,
     replicas: 3,
     cpusPerReplica: 0.5,
@@ -222,6 +223,7 @@ test('describe and a custom compose file: replicas and CPU come from the file', 
   assert.equal(d['replicas'], 2);
   assert.equal(d['cpusPerReplica'], 0.25);
   assert.equal(d['lb'], 'haproxy');
+  assert.match(String(d['entry']), /^L7: HAProxy/);
   assert.equal(d['composeFile'], 'clusters/compose/compose.yaml');
   writeFileSync(file, 'services:\n  web: {}\n');
   assert.match(String(new ComposeTarget({ composeFile: file }).describe()['error']), /services must be a map with service "api" \(got \["web"\]\)/);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import Dockerode from 'dockerode';
 import { HarnessError } from '../../model/index.ts';
+import { TARGET_ENTRY } from '../entries.ts';
 import type { Sampler } from '../../sampling/sampler.ts';
 import { commandRunner, type CommandRunner } from '../command-runner.ts';
 import { getServedBy } from '../net.ts';
@@ -208,6 +209,7 @@ export class ComposeTarget implements Target {
     const d: Record<string, string | number> = {
       composeFile: relative(REPO_ROOT, this.composeFile) || this.composeFile,
       lb: this.builtIn ? 'haproxy' : 'as in the compose file',
+      entry: this.builtIn ? TARGET_ENTRY.haproxy : 'as in the compose file',
       rebootDelayS: this.rebootDelayS,
     };
     try {

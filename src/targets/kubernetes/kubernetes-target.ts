@@ -1,5 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { HarnessError } from '../../model/index.ts';
+import { TARGET_ENTRY } from '../entries.ts';
 import type { Sampler } from '../../sampling/sampler.ts';
 import { commandRunner, type CommandRunner } from '../command-runner.ts';
 import { needLiveness, type RunIsAlive } from '../run-liveness.ts';
@@ -198,6 +199,7 @@ export class KubernetesTarget implements Target {
       cpuLimitPerReplica: '250m',
       memoryPerReplica: '64Mi request / 128Mi limit',
       loadBalancer: this.o.baseUrl === undefined ? `Service NodePort ${this.run.port || '?'} on 127.0.0.1 (kube-proxy)` : `--base-url ${this.o.baseUrl} (the user's path: ingress, LoadBalancer or port-forward) to Service ${APP_NAME}`,
+      entry: this.o.baseUrl === undefined ? TARGET_ENTRY.nodePort : 'as the --base-url path is (ingress, LoadBalancer or port-forward): not known to capbench',
       imagePullPolicy: this.o.imagePullPolicy ?? this.driver?.imagePullPolicy ?? 'IfNotPresent',
       ...this.timing,
     };

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { HarnessError } from '../../model/index.ts';
+import { TARGET_ENTRY } from '../entries.ts';
 import type { Sampler } from '../../sampling/sampler.ts';
 import type { DeployOptions, Env, Target, TargetCapabilities, Usability } from '../target.ts';
 import { APP, LocalDeployment } from './deploy.ts';
@@ -87,7 +88,7 @@ export class LocalTarget implements Target {
   }
 
   describe(): Record<string, string | number> {
-    return { replicas: this.replicaCount, loadBalancer: 'round-robin proxy (node)', cpuLimitPerReplica: 'none', rebootDelayS: this.rebootDelayS };
+    return { replicas: this.replicaCount, loadBalancer: 'round-robin proxy (node)', entry: TARGET_ENTRY.localProxy, cpuLimitPerReplica: 'none', rebootDelayS: this.rebootDelayS };
   }
 
   /** PIDs of every process this target started and still holds (proxy and replicas), for checks after teardown */

@@ -3,6 +3,7 @@
  * named once at the top), then each run's context: machine, versions, driver, targets.
  */
 import { isCapacityRun, onlyCapacity } from '../../capacity/facts.ts';
+import { connectionsText } from '../../../../scenarios/lib/index.ts';
 import type { ReportData, ReportRunData, ReportTargetData } from '../../data.ts';
 import type { TargetFigures, WindowFigures } from '../../../model/index.ts';
 import { count, figure, figuresBasis, ms, pct, rps, sec } from '../../format.ts';
@@ -38,6 +39,7 @@ function summaryTable(d: ReportData): string {
 <td class="num">${windowsCell(t, 'err', c)}</td>
 <td class="num">${f ? esc(figure(t, (x) => x.downtimeS, sec, c)) : '–'}</td>
 <td class="num">${f ? esc(figure(t, (x) => x.longestOutageS, sec, c)) : '–'}</td>
+<td class="num">${degradedCell(t, c)}</td>
 <td class="num">${ttr}</td>
 <td class="num">${scale}</td>
 <td class="num">${f ? `${count(f.peakReadyReplicas)}${f.peakDesiredReplicas !== null ? ` <span class="muted">/ ${count(f.peakDesiredReplicas)} desired</span>` : ''}` : '–'}</td>
@@ -46,7 +48,7 @@ function summaryTable(d: ReportData): string {
 </tr>`);
     }
   }
-  return `<table class="summary"><thead><tr><th>scenario</th><th>target</th><th>gates</th><th>p95 per window</th><th>error rate per window</th><th>downtime</th><th>longest outage</th><th>time to recover</th><th>scale-up reaction</th><th>peak ready replicas</th><th>failed during rollout</th><th>throughput (overall)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="summary"><thead><tr><th>scenario</th><th>target</th><th>gates</th><th>p95 per window</th><th>error rate per window</th><th>downtime</th><th>longest outage</th><th>degraded (error rate over the SLO's)</th><th>time to recover</th><th>scale-up reaction</th><th>peak ready replicas</th><th>failed during rollout</th><th>throughput (overall)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** Machine, versions, driver and targets of each run (also used for the baseline runs). */
@@ -55,10 +57,18 @@ function contextTable(runs: readonly ReportRunData[], title: string): string {
   const rows = runs.map((r) => {
     const dur = r.endedAt ? `${sec(Math.round((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000))} wall` : 'no end recorded';
     const versions = Object.entries(r.versions).map(([k, v]) => `${esc(k)} ${esc(v)}`).join(', ') || '–';
-    const tv = r.targets.map((t) => `<div>${swatch(t)} ${statusTag(t.status)}${t.error ? ` <span class="muted">${esc(t.error)}</span>` : ''}${Object.keys(t.versions).length ? ` <span class="muted">${esc(Object.entries(t.versions).map(([k, v]) => `${k} ${v}`).join(', '))}</span>` : ''}${t.figuresSource === 'run.json' ? ' <span class="tag warn">figures from run.json (no series)</span>' : ''}${t.figures?.availabilityBasis === 'completion-second' && !isCapacityRun(r) ? ' <span class="tag warn">downtime by completion second (saved before start seconds were recorded)</span>' : ''}</div>`).join('');
-    return `<tr><td><code>${esc(r.runId)}</code><div class="muted">${esc(r.startedAt)} · ${dur}</div>${r.reproduce ? `<div class="small"><code>${esc(r.reproduce)}</code></div>` : ''}</td><td>${esc(r.scenario)} <span class="muted">${esc(r.variant)}${r.timeScale !== 1 ? ` ×${r.timeScale}` : ''}</span></td><td>${statusTag(r.status)}${r.reason ? `<div class="muted">${esc(r.reason)}</div>` : ''}</td><td>${esc(r.driver)} · ${esc(r.model)} model</td><td>${esc(r.machine?.cores)} cores · ${esc(Math.round((r.machine?.memoryMB ?? 0) / 1024))} GB<div class="muted">${esc(r.machine?.cpuModel)} · ${esc(r.machine?.os)}</div></td><td class="small">${versions}</td><td class="small">${tv}</td></tr>`;
+    const tv = r.targets.map((t) => `<div>${swatch(t)} ${statusTag(t.status)}${t.error ? ` <span class="muted">${esc(t.error)}</span>` : ''}${Object.keys(t.versions).length ? ` <span class="muted">${esc(Object.entries(t.versions).map(([k, v]) => `${k} ${v}`).join(', '))}</span>` : ''}${t.description['entry'] !== undefined ? `<div class="muted">entry: ${esc(t.description['entry'])}</div>` : ''}${t.figuresSource === 'run.json' ? ' <span class="tag warn">figures from run.json (no series)</span>' : ''}${t.figures?.availabilityBasis === 'completion-second' && !isCapacityRun(r) ? ' <span class="tag warn">downtime by completion second (saved before start seconds were recorded)</span>' : ''}</div>`).join('');
+    return `<tr><td><code>${esc(r.runId)}</code><div class="muted">${esc(r.startedAt)} · ${dur}</div>${r.reproduce ? `<div class="small"><code>${esc(r.reproduce)}</code></div>` : ''}</td><td>${esc(r.scenario)} <span class="muted">${esc(r.variant)}${r.timeScale !== 1 ? ` ×${r.timeScale}` : ''}</span></td><td>${statusTag(r.status)}${r.reason ? `<div class="muted">${esc(r.reason)}</div>` : ''}</td><td>${esc(r.driver)} · ${esc(r.model)} model${r.connections === undefined ? '' : `<div class="muted">${esc(connectionsText(r.connections))}</div>`}</td><td>${esc(r.machine?.cores)} cores · ${esc(Math.round((r.machine?.memoryMB ?? 0) / 1024))} GB<div class="muted">${esc(r.machine?.cpuModel)} · ${esc(r.machine?.os)}</div></td><td class="small">${versions}</td><td class="small">${tv}</td></tr>`;
   });
   return `<h3>${esc(title)}</h3><table><thead><tr><th>run</th><th>scenario</th><th>status</th><th>driver · load model</th><th>machine</th><th>versions</th><th>targets</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Degraded seconds, the longest stretch, and each fault window's error rate. */
+function degradedCell(t: ReportTargetData, c: { compactFor?: number }): string {
+  const f = t.figures;
+  if (!f || f.degradedS === undefined) return '–';
+  const rates = f.faults.map((_x, i) => figure(t, (y) => y.faults[i]?.errorRate ?? null, pct, c));
+  return `${esc(figure(t, (x) => x.degradedS ?? null, sec, c))} <span class="muted">(longest ${esc(figure(t, (x) => x.longestDegradedS ?? null, sec, c))})</span>${rates.length ? `<div class="muted">${esc(rates.join(', '))} failed during the fault</div>` : ''}`;
 }
 
 export const summarySection: HtmlSection = {
