@@ -9,31 +9,17 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { NO_KUBERNETES_FIXTURE, TEMP_FIXTURES, writeFixtureRun } from '../testing/report-fixtures.ts';
 import { gateValue } from './format.ts';
+import { useChromium, VIEWPORT } from '../testing/headless-chromium.ts';
 import { renderReport, type RenderReportResult } from './index.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/runs/', import.meta.url));
-const VIEWPORT = { width: 1500, height: 1000 };
-const skip = !existsSync(CHROMIUM) && process.env.CAPBENCH_SKIP_BROWSER === '1';
 const tmp = mkdtempSync(join(tmpdir(), 'capbench-browser-'));
-let browser: Browser | undefined;
-
-before(async () => {
-  if (skip) return;
-  if (!existsSync(CHROMIUM)) assert.fail(`${CHROMIUM} must exist for the browser test (got nothing); install chromium or set CAPBENCH_SKIP_BROWSER=1`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
+const { skip, browser } = useChromium();
 
 const noPng = async (): Promise<never> => {
   throw new Error('not needed here');
@@ -41,7 +27,7 @@ const noPng = async (): Promise<never> => {
 
 /** The report opened offline: anything but file: is blocked and recorded; errors are collected. */
 async function open(res: RenderReportResult): Promise<{ page: Page; errors: string[]; blocked: string[] }> {
-  const context = await browser!.newContext({ viewport: VIEWPORT });
+  const context = await browser().newContext({ viewport: VIEWPORT });
   const blocked: string[] = [];
   await context.route('**/*', (r) => {
     if (r.request().url().startsWith('file:')) return r.continue();

@@ -9,30 +9,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { CAPACITY_EDGE_FIXTURE, CAPACITY_FIXTURE, writeCapacityFixtureRun, type CapacityFixtureOptions } from '../testing/capacity-fixtures.ts';
 import { headlineLine } from './capacity/facts.ts';
+import { useChromium, VIEWPORT } from '../testing/headless-chromium.ts';
 import { renderReport } from './index.ts';
 import { readRun } from '../store/run-store.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const VIEWPORT = { width: 1500, height: 1000 };
-const skip = !existsSync(CHROMIUM) && process.env.CAPBENCH_SKIP_BROWSER === '1';
 const tmp = mkdtempSync(join(tmpdir(), 'capbench-capacity-browser-'));
-let browser: Browser | undefined;
-
-before(async () => {
-  if (skip) return;
-  if (!existsSync(CHROMIUM)) assert.fail(`${CHROMIUM} must exist for the browser test (got nothing); install chromium or set CAPBENCH_SKIP_BROWSER=1`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
-});
-after(async () => {
-  await browser?.close();
-});
+const { skip, browser } = useChromium();
 
 const noPng = async (): Promise<never> => {
   throw new Error('not needed here');
@@ -41,7 +27,7 @@ const noPng = async (): Promise<never> => {
 async function open(fixture: CapacityFixtureOptions): Promise<{ page: Page; errors: string[]; blocked: string[]; dir: string }> {
   const dir = writeCapacityFixtureRun(tmp, fixture);
   const res = await renderReport({ runDirs: [dir], outDir: join(tmp, `${fixture.runId}-report`), pngLoader: noPng });
-  const context = await browser!.newContext({ viewport: VIEWPORT });
+  const context = await browser().newContext({ viewport: VIEWPORT });
   const blocked: string[] = [];
   await context.route('**/*', (r) => {
     if (r.request().url().startsWith('file:')) return r.continue();
