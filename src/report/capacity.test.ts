@@ -6,7 +6,7 @@
  * rendering with the saved run, never with invented measurements.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -18,11 +18,11 @@ import { CAPACITY_EDGE_FIXTURE, CAPACITY_FIXTURE, writeCapacityFixtureRun } from
 import { capacityRow, capacityText, decidingStep, noCapacityWhy } from './capacity/facts.ts';
 import type { ReportData } from './data.ts';
 import { rps } from './format.ts';
+import { golden } from '../testing/golden.ts';
 import { renderReport } from './index.ts';
 import { loadReportRun } from './runs.ts';
 import { decide } from './verdict/verdict.ts';
 
-const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
 const SPIKE = fileURLToPath(new URL('../../test/fixtures/runs/spike-60s', import.meta.url));
 const SLO = parseSlo({ scenarios: { spike: { gates: { p95Ms: 1000, errorRate: 0.01 } } } }, 'test-slo.yaml');
 const noPng = async (): Promise<never> => {
@@ -31,16 +31,6 @@ const noPng = async (): Promise<never> => {
 const root = mkdtempSync(join(tmpdir(), 'capbench-capacity-'));
 const synthetic = writeCapacityFixtureRun(root, CAPACITY_FIXTURE);
 const edges = writeCapacityFixtureRun(root, CAPACITY_EDGE_FIXTURE);
-
-function golden(name: string, actual: string): void {
-  const file = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(file, actual);
-    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`${file} did not exist; written now — check it in and re-run`);
-  }
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from the golden file; if intended, re-run with UPDATE_GOLDEN=1`);
-}
 
 function page(htmlPath: string): { visible: string; data: ReportData } {
   const html = readFileSync(htmlPath, 'utf8');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,13 +11,13 @@ import type { ReportData } from './data.ts';
 import { writeFixtureRun, TEMP_FIXTURES } from '../testing/report-fixtures.ts';
 import { downsample, type Point } from './html/charts.ts';
 import { scriptJson } from './html/render.ts';
+import { golden } from '../testing/golden.ts';
 import { renderReport, timelineCsv, timelineRows } from './index.ts';
 import { loadReportRun, profileBits } from './runs.ts';
 import { parseSlo, type SloConfig } from '../scenario/slo-file.ts';
 import { decide, gatesFailedOf } from './verdict/verdict.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/runs/', import.meta.url));
-const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
 const spike = join(FIXTURES, 'spike-60s');
 const rolling = join(FIXTURES, 'rolling-update-60s');
 const interrupted = join(FIXTURES, 'spike-60s-interrupted');
@@ -35,16 +35,6 @@ function embedded(htmlPath: string): ReportData {
   const m = /<script type="application\/json" id="capbench-data">([\s\S]*?)<\/script>/.exec(html);
   assert.ok(m, 'index.html must embed #capbench-data');
   return JSON.parse(m[1]!) as ReportData;
-}
-
-function golden(name: string, actual: string): void {
-  const file = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(file, actual);
-    if (process.env.UPDATE_GOLDEN !== '1') assert.fail(`${file} did not exist; written now — check it in and re-run`);
-  }
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from the golden file; if intended, re-run with UPDATE_GOLDEN=1`);
 }
 
 function slo(scenarios: Record<string, unknown>, extra: Record<string, unknown> = {}): SloConfig {
