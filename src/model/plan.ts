@@ -17,6 +17,14 @@ export interface UslParams {
 /** [lower, upper]; an upper end of null means unbounded (e.g. N* when some resamples have no peak). */
 export type Range = [number, number | null];
 
+/** One replica count of the fitted curve: the fit and its 95 % bootstrap band, req/s. */
+export interface UslBandPoint {
+  replicas: number;
+  throughputRps: number;
+  lowerRps: number;
+  upperRps: number;
+}
+
 /** The part of a target's USL fit the plan keeps (src/plan/usl-band.ts computes the whole). */
 export interface PlanFit {
   params: UslParams;
@@ -31,6 +39,8 @@ export interface PlanFit {
   /** 95 % bootstrap intervals */
   intervals: { lambdaRps: Range; sigma: Range; kappa: Range; peakReplicas: Range | null };
   note: string;
+  /** the curve and its band at 1 … max(64, 4 × the largest probed count) replicas (what the report draws); absent in plans saved before it was kept */
+  band?: UslBandPoint[];
 }
 
 export interface PlanOptions {

@@ -145,7 +145,7 @@ export function buildCapacityPlan(allRuns: readonly RunRecord[], allDirs: readon
       target: name,
       kind,
       observations: data.map((d) => ({ replicas: d.replicas, throughputRps: [...d.throughputRps] })),
-      fit: { params: fit.params, kappaFitted: fit.kappaFitted, peakReplicas: fit.peakReplicas, peakThroughputRps: fit.peakThroughputRps, rSquared: fit.rSquared, intervals: fit.intervals, note: fit.note },
+      fit: { params: fit.params, kappaFitted: fit.kappaFitted, peakReplicas: fit.peakReplicas, peakThroughputRps: fit.peakThroughputRps, rSquared: fit.rSquared, intervals: fit.intervals, note: fit.note, band: fit.band },
       perUserRps: usersToRequestRate(1, cycle),
       responseMs,
       responseFrom,
