@@ -27,7 +27,7 @@ export interface ChartSpec {
   /** drawn at a third of the height (the generator-health chart under each target) */
   small?: boolean;
   /** drawn by that section instead of the run's time rows; its x axis is not time (a click inspects no second) */
-  section?: 'capacity';
+  section?: 'capacity' | 'plan';
   config: { type: 'line'; data: { datasets: Array<Record<string, unknown>> }; options: Record<string, unknown> };
 }
 
