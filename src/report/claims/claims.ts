@@ -90,7 +90,7 @@ export interface Claim {
   measured: Array<{ runId: string; target: string; value: string; interval?: string }>;
   /** what the plans beside the runs computed for it (a `plan:` claim), each labelled as computed from measurements */
   computed: ComputedFigure[];
-  /** when nothing was measured or computed: why, and what would measure it */
+  /** when the claim's run figure was not measured (and, with nothing computed either, its plan figure not computed): why, and what would measure it */
   unmeasured?: string;
 }
 
@@ -175,14 +175,14 @@ export function claims(config: ClaimsConfig, runs: readonly ReportRun[]): Claim[
     }
     const computed = c.plan ? planClaim(c.plan, plans) : { computed: [], why: null };
     const claim: Claim = { topic: c.topic, scenario: c.scenario, platform: c.platform, claimed: c.claimed, measured, computed: computed.computed };
-    if (measured.length === 0 && computed.computed.length === 0) {
-      const notMeasured = m === undefined
-        ? null
-        : ran.length === 0
-          ? `run ${c.scenario} (\`npx capbench run ${c.scenario} --quick\`)`
-          : `no ${PLATFORM_LABEL[c.platform]} target produced it in these runs`;
-      claim.unmeasured = [notMeasured, computed.why === null ? null : `computed by a plan — ${computed.why}`].filter((x) => x !== null).join('; or ');
-    }
+    const notMeasured = m === undefined || measured.length > 0
+      ? null
+      : ran.length === 0
+        ? `run ${c.scenario} (\`npx capbench run ${c.scenario} --quick\`)`
+        : `no ${PLATFORM_LABEL[c.platform]} target produced it in these runs`;
+    const notComputed = computed.why === null ? null : `computed by a plan — ${computed.why}`;
+    const missing = measured.length === 0 && computed.computed.length === 0 ? [notMeasured, notComputed] : [notMeasured];
+    if (missing.some((x) => x !== null)) claim.unmeasured = missing.filter((x) => x !== null).join('; or ');
     return claim;
   });
 }

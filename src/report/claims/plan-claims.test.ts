@@ -39,6 +39,7 @@ test('an unpriced plan fills pods and nodes, labelled as computed; cost and savi
   assert.equal(pods.computed.length, 1);
   assert.equal(pods.computed[0]!.label, computedLabel('unpriced-0'));
   assert.equal(pods.computed[0]!.label, 'computed from measurements (plan of unpriced-0)');
+  assert.equal(pods.unmeasured, 'run spike (`npx capbench run spike --quick`)', 'the spike still measures it: the claim says so beside the plan');
   for (const r of plan.rows.filter((x) => x.target === 'local-k8s')) {
     assert.ok(pods.computed[0]!.value.includes(r.replicas === null ? `${r.users} users → unreachable` : `${r.users} users → ${r.replicas} pods`), `${r.users} users`);
   }
