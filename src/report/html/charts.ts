@@ -93,6 +93,25 @@ function overlays(targets: ReportTarget[], endS: number) {
   return { bands, markers, labels: markers.length <= 8 };
 }
 
+/**
+ * Options of a chart whose x axis is not time (the Capacity and Plan sections): points picked
+ * one by one, legend with point styles, the capbenchBands overlays (SLO lines, markers).
+ */
+export function xyChartOptions(title: string, overlays: { bands: unknown[]; markers: unknown[]; labels: boolean; hlines: unknown[] }, scales: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    animation: false,
+    parsing: true,
+    ...extra,
+    interaction: { mode: 'nearest', intersect: true },
+    plugins: {
+      title: { display: true, text: title, font: { size: 14, weight: 'bold' } },
+      legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 18 } },
+      capbenchBands: overlays,
+    },
+    scales,
+  };
+}
+
 const X_TITLE = 'time since load start (s)';
 
 function baseOptions(title: string, endS: number, yTitle: string, plugin: ReturnType<typeof overlays> & { hlines?: unknown[] }, extra: Record<string, unknown> = {}): Record<string, unknown> {

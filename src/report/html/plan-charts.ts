@@ -10,7 +10,7 @@
 import type { TargetModel } from '../../model/index.ts';
 import { num } from '../format.ts';
 import type { ReportPlanData } from '../data.ts';
-import { alpha, targetColor, type ChartSpec, type Point } from './charts.ts';
+import { alpha, targetColor, xyChartOptions, type ChartSpec, type Point } from './charts.ts';
 
 /** The chart's DOM id for a target of the plan of `runId`. */
 export const planChartId = (runId: string, target: string): string => `${runId}-plan-${target}`.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -65,25 +65,15 @@ export function planCharts(p: ReportPlanData): ChartSpec[] {
       config: {
         type: 'line',
         data: { datasets },
-        options: {
-          animation: false,
-          parsing: true,
-          interaction: { mode: 'nearest', intersect: true },
-          plugins: {
-            title: { display: true, text: title, font: { size: 14, weight: 'bold' } },
-            legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 18 } },
-            capbenchBands: {
-              bands: [],
-              markers: peak !== null && peak <= span ? [{ t: peak, color: '#c0392b', label: `N* ≈ ${num(peak)}: more replicas lower throughput` }] : [],
-              labels: true,
-              hlines: unreachable.map((r) => ({ y: r.neededRps, color: '#c0392b', label: `${r.users} users need ${num(r.neededRps)} req/s: unreachable` })),
-            },
-          },
-          scales: {
-            x: { type: 'linear', min: 0, max: span + 1, ticks: { precision: 0 }, title: { display: true, text: 'replicas' } },
-            y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'capacity at SLO (successful req/s)' } },
-          },
-        },
+        options: xyChartOptions(title, {
+          bands: [],
+          markers: peak !== null && peak <= span ? [{ t: peak, color: '#c0392b', label: `N* ≈ ${num(peak)}: more replicas lower throughput` }] : [],
+          labels: true,
+          hlines: unreachable.map((r) => ({ y: r.neededRps, color: '#c0392b', label: `${r.users} users need ${num(r.neededRps)} req/s: unreachable` })),
+        }, {
+          x: { type: 'linear', min: 0, max: span + 1, ticks: { precision: 0 }, title: { display: true, text: 'replicas' } },
+          y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'capacity at SLO (successful req/s)' } },
+        }),
       },
     }];
   });
