@@ -5,7 +5,7 @@ import { checkOutDir } from './run-flags.ts';
 import { number, numberList } from './flag-parsers.ts';
 import type { Io } from './program.ts';
 import { ExitCode, HarnessError } from '../model/index.ts';
-import type { Prices } from '../plan/cost-plan.ts';
+import type { Prices } from '../model/plan.ts';
 
 /** CPU of one app replica and of the balancer in clusters/compose/compose.yaml (`cpus`). */
 const COMPOSE_REPLICA_CPU = 0.25;

@@ -5,3 +5,4 @@ export * from './clock.ts';
 export * from './capabilities.ts';
 export * from './generator-health.ts';
 export * from './capacity.ts';
+export * from './plan.ts';

@@ -16,6 +16,7 @@
  * load; the metric lags the load by `metricDelayS` (metrics.k8s.io's window).
  */
 import type { CapacityStep } from '../model/index.ts';
+import type { AutoscalerPlan, HpaSettings, ReplayOutcome } from '../model/plan.ts';
 import { targetAt, type Stage } from '../../scenarios/lib/profile.ts';
 import type { HpaBehavior, HpaSpec } from './hpa-algorithm.ts';
 import { replayHpa } from './hpa-replay.ts';
@@ -25,38 +26,6 @@ export const SHIPPED_BEHAVIOR: HpaBehavior = {
   scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] },
   scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }] },
 };
-
-export interface HpaSettings {
-  minReplicas: number;
-  maxReplicas: number;
-  /** averageUtilization: % of the pod's CPU request */
-  cpuPercent: number;
-}
-
-export interface ReplayOutcome {
-  settings: HpaSettings;
-  /** seconds in which the load per ready pod exceeded its capacity at SLO */
-  overCapacityS: number;
-  peakReplicas: number;
-  /** Σ ready replicas over the spike, replica-seconds */
-  replicaSeconds: number;
-  /** seconds from the ramp's start to the first scale-up; null = none */
-  scaleUpReactionS: number | null;
-  /** highest p95 over the spike read off the probe's steps at the load per pod; null = beyond the probed loads */
-  worstP95Ms: number | null;
-}
-
-export interface AutoscalerPlan {
-  target: string;
-  users: number;
-  recommended: ReplayOutcome;
-  current: ReplayOutcome;
-  podStartDelayS: number;
-  podStartFrom: 'spike run' | 'assumed (no spike run given)';
-  /** measured in the spike run: spike start → first increase of desired replicas */
-  measuredScaleUpReactionS: number | null;
-  note: string;
-}
 
 export interface AutoscalerInput {
   target: string;

@@ -13,14 +13,13 @@
  *     spare so losing a node keeps N pods; Compose: one host, CPU of N replicas + balancer.
  */
 import { HarnessError, mustBe, type RunRecord, type TargetCapacity } from '../model/index.ts';
+import type { AutoscalerPlan, CapacityPlan, HpaSettings, PlanOptions, PlanReach, PlanRow, TargetModel } from '../model/plan.ts';
 import { spikeFull } from '../../scenarios/lib/spike.ts';
 import { fitUslWithBand, type UslFitWithBand } from './usl-band.ts';
 import { uslThroughput } from './usl-model.ts';
 import { meanThinkTimeMs, usersToRequestRate } from './users-to-rate.ts';
-import { planAutoscaler, type AutoscalerPlan, type HpaSettings } from './autoscaler-plan.ts';
+import { planAutoscaler } from './autoscaler-plan.ts';
 import type { SpikeEvidence } from './spike-evidence.ts';
-import type { CostSection } from './day-cost.ts';
-import type { CapacityRegression } from './plan-regression.ts';
 
 /** The shipped HPA (clusters/k8s/hpa.yaml as capbench deploys it) and the pod's CPU request. */
 export const SHIPPED_HPA: HpaSettings = { minReplicas: 2, maxReplicas: 10, cpuPercent: 70 };
@@ -29,98 +28,6 @@ export const POD_CPU_REQUEST_MILLICORES = 100;
 const METRIC_DELAY_S = 15;
 /** pod start delay assumed when no spike run measured one, s */
 const ASSUMED_POD_START_S = 30;
-
-export interface PlanOptions {
-  /** user counts to plan for, each > 0 */
-  users: readonly number[];
-  /** spare capacity on top of the load, 0..5 (0.2 = 20 %) */
-  headroom: number;
-  /** mean response time per request for Little's law, ms; default: the knee's p50 per target */
-  responseMs?: number;
-  /** Kubernetes node size */
-  nodeCpuCores: number;
-  nodeMemoryMiB: number;
-  /** one pod's CPU (millicores) and memory; default CPU: the knee's measured CPU per replica */
-  podCpuMillicores?: number;
-  podMemoryMiB: number;
-  /** Compose: CPU per app replica and of the balancer (compose.yaml `cpus`), cores */
-  composeReplicaCpu: number;
-  composeBalancerCpu: number;
-  /** Compose: the host's cores */
-  hostCpuCores: number;
-  /** bootstrap seed and resamples of the band */
-  seed?: number;
-  resamples?: number;
-}
-
-/** How far the answer leans on the fit. */
-export type PlanReach =
-  /** within the probed replica counts */
-  | 'probed'
-  /** beyond them, by at most 2× the largest probed count */
-  | 'beyond-probed'
-  /** more than 2× beyond: the fit's shape, not a measurement, decides */
-  | 'extrapolated'
-  /** the fitted curve never carries the load: adding replicas cannot reach it */
-  | 'unreachable';
-
-export interface PlanRow {
-  target: string;
-  kind: 'local' | 'compose' | 'kubernetes';
-  users: number;
-  /** requests/s the users send, before headroom */
-  loadRps: number;
-  /** load × (1 + headroom) */
-  neededRps: number;
-  /** null when unreachable */
-  replicas: number | null;
-  reach: PlanReach;
-  /** band at `replicas`: the fit and its lower end, req/s */
-  predictedRps: number | null;
-  predictedLowerRps: number | null;
-  /** Kubernetes: nodes including one spare; Compose: host cores needed; null otherwise */
-  nodes: number | null;
-  hostCpuCores: number | null;
-  /** why the figure is what it is, in words */
-  note: string;
-}
-
-export interface TargetModel {
-  target: string;
-  kind: 'local' | 'compose' | 'kubernetes';
-  /** replica count → capacity-at-SLO observations used */
-  observations: Array<{ replicas: number; throughputRps: number[] }>;
-  fit: Pick<UslFitWithBand, 'params' | 'kappaFitted' | 'peakReplicas' | 'peakThroughputRps' | 'rSquared' | 'intervals' | 'note'>;
-  /** requests/s one user sends, and the response time it was computed with */
-  perUserRps: number;
-  responseMs: number;
-  responseFrom: 'knee p50' | '--response-ms' | 'none measured: 0 ms (the most requests per user)';
-  thinkTimeMeanMs: number;
-  /** app CPU per successful request at the knee, core-ms (median over counts); null = not sampled */
-  cpuMsPerRequest: number | null;
-  /** pods per node (Kubernetes) and the pod CPU used, millicores */
-  podsPerNode: number | null;
-  podCpuMillicores: number | null;
-  podCpuFrom: string | null;
-  /** replica counts probed whose capacity was only a floor (generator/host-bound) */
-  lowerBoundCounts: number[];
-}
-
-export interface CapacityPlan {
-  runs: string[];
-  options: PlanOptions;
-  models: TargetModel[];
-  rows: PlanRow[];
-  /** HPA settings per Kubernetes target × user count, replayed on the spike's shape */
-  autoscaler: AutoscalerPlan[];
-  /** per-replica capacity against `--baseline` runs (plan-regression.ts), when given */
-  regressions?: CapacityRegression[];
-  /** cost over a day (set by `capbench plan` after the plan is built; day-cost.ts) */
-  cost?: CostSection;
-  /** never verified by `--verify` (not built yet): the plan says so */
-  verified: false;
-  notes: string[];
-}
 
 const WHERE = 'plan';
 
@@ -238,7 +145,7 @@ export function buildCapacityPlan(allRuns: readonly RunRecord[], allDirs: readon
       target: name,
       kind,
       observations: data.map((d) => ({ replicas: d.replicas, throughputRps: [...d.throughputRps] })),
-      fit: { params: fit.params, kappaFitted: fit.kappaFitted, peakReplicas: fit.peakReplicas, peakThroughputRps: fit.peakThroughputRps, rSquared: fit.rSquared, intervals: fit.intervals, note: fit.note },
+      fit: { params: fit.params, kappaFitted: fit.kappaFitted, peakReplicas: fit.peakReplicas, peakThroughputRps: fit.peakThroughputRps, rSquared: fit.rSquared, intervals: fit.intervals, note: fit.note, band: fit.band },
       perUserRps: usersToRequestRate(1, cycle),
       responseMs,
       responseFrom,

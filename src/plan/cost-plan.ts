@@ -9,43 +9,12 @@
  */
 import { HarnessError, mustBe } from '../model/errors.ts';
 import { targetAt, type Stage } from '../../scenarios/lib/profile.ts';
-import { SHIPPED_BEHAVIOR, type HpaSettings } from './autoscaler-plan.ts';
+import type { ComposeCost, HpaSettings, KubernetesCost, Prices } from '../model/plan.ts';
+import { SHIPPED_BEHAVIOR } from './autoscaler-plan.ts';
 import { replayHpa } from './hpa-replay.ts';
 
 /** Users in each of the 24 hours of a day. */
 export type DailyTraffic = readonly number[];
-
-export interface Prices {
-  /** per vCPU-hour (Kubernetes node CPUs and the Compose host's CPUs) */
-  vcpuHour?: number;
-  /** per node-hour (Kubernetes) and per host-hour (Compose) */
-  nodeHour?: number;
-  hostHour?: number;
-}
-
-export interface KubernetesCost {
-  target: string;
-  settings: HpaSettings;
-  podHours: number;
-  peakPods: number;
-  /** nodes sized for the peak pods all day, + 1 spare */
-  fixedNodes: number;
-  fixedNodeHours: number;
-  /** Σ over hours of ⌈pods / pods-per-node⌉ + 1 */
-  followingNodeHours: number;
-  /** priced, when prices were given: fixed nodes, and nodes following the pods */
-  costFixed: number | null;
-  costFollowing: number | null;
-}
-
-export interface ComposeCost {
-  target: string;
-  /** replicas for the day's peak, all day */
-  replicas: number;
-  hostCpuCores: number;
-  hostHours: 24;
-  cost: number | null;
-}
 
 /**
  * The default day: the spike profile's shape (baseline, ramp, hold, drop, tail) stretched

@@ -4,23 +4,8 @@
  * replayed over it, Compose targets sized for the peak. Priced only when prices are given.
  */
 import { spikeFull } from '../../scenarios/lib/spike.ts';
-import type { CapacityPlan, PlanOptions } from './capacity-plan.ts';
-import { composeDayCost, kubernetesDayCost, spikeShapedDay, type ComposeCost, type KubernetesCost, type Prices } from './cost-plan.ts';
-
-export interface DayCost {
-  /** the day's peak users */
-  peakUsers: number;
-  traffic: 'file' | 'spike shape';
-  hourlyUsers: number[];
-  kubernetes: KubernetesCost[];
-  compose: ComposeCost[];
-}
-
-export interface CostSection {
-  days: DayCost[];
-  prices: Prices;
-  notes: string[];
-}
+import type { CapacityPlan, ComposeCost, CostSection, DayCost, KubernetesCost, PlanOptions, Prices } from '../model/plan.ts';
+import { composeDayCost, kubernetesDayCost, spikeShapedDay } from './cost-plan.ts';
 
 const METRIC_DELAY_S = 15;
 

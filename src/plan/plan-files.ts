@@ -6,8 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { CapacityPlan, PlanRow, TargetModel } from './capacity-plan.ts';
-import type { AutoscalerPlan } from './autoscaler-plan.ts';
+import type { AutoscalerPlan, CapacityPlan, PlanRow, TargetModel } from '../model/plan.ts';
 
 const REACH_WORDS: Record<PlanRow['reach'], string> = {
   probed: 'within the probed counts',

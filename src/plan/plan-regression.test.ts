@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { syntheticCapacityTarget, syntheticRun } from '../testing/capacity-run.ts';
-import { buildCapacityPlan, type PlanOptions } from './capacity-plan.ts';
+import type { PlanOptions } from '../model/plan.ts';
+import { buildCapacityPlan } from './capacity-plan.ts';
 import { capacityRegressions } from './plan-regression.ts';
 
 const OPTS: PlanOptions = { users: [10], headroom: 0.2, nodeCpuCores: 4, nodeMemoryMiB: 16384, podMemoryMiB: 64, composeReplicaCpu: 0.25, composeBalancerCpu: 0.5, hostCpuCores: 8, resamples: 200 };

@@ -5,24 +5,10 @@
  * (one capacity figure per replica count), below the baseline λ by more than a fixed margin,
  * and the row says so. Pure.
  */
-import type { CapacityPlan } from './capacity-plan.ts';
+import type { CapacityPlan, CapacityRegression } from '../model/plan.ts';
 
 /** the margin used when the baseline's band has no spread */
 export const NO_SPREAD_MARGIN = 0.1;
-
-export interface CapacityRegression {
-  target: string;
-  lambdaRps: number;
-  baselineLambdaRps: number;
-  /** the baseline's 95 % interval of λ */
-  baselineRange: [number, number | null];
-  /** what the drop was judged against */
-  basis: 'band' | 'fixed margin (the baseline band has no spread)';
-  /** λ below the baseline's band (or its fixed margin) */
-  flagged: boolean;
-  /** λ / baseline λ − 1 */
-  change: number;
-}
 
 export function capacityRegressions(plan: CapacityPlan, baseline: CapacityPlan): CapacityRegression[] {
   return plan.models.flatMap((m) => {

@@ -10,19 +10,10 @@
  */
 import { quantileSorted } from 'simple-statistics';
 import { HarnessError } from '../model/errors.ts';
+import type { Range, UslBandPoint } from '../model/plan.ts';
 import { resample, seededRng } from '../measure/stats/seeded-rng.ts';
 import { fitUsl, type UslFit, type UslFitOptions, type UslObservations } from './usl-fit.ts';
 import { uslPeakReplicas, uslThroughput } from './usl-model.ts';
-
-export interface UslBandPoint {
-  replicas: number;
-  throughputRps: number;
-  lowerRps: number;
-  upperRps: number;
-}
-
-/** [lower, upper]; an upper end of null means unbounded (e.g. N* when some resamples have no peak). */
-export type Range = [number, number | null];
 
 export interface UslFitWithBand extends UslFit {
   band: UslBandPoint[];

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { seededRng } from '../measure/stats/seeded-rng.ts';
 import { fitUslWithBand } from './usl-band.ts';
 import { fitUsl, type UslObservations } from './usl-fit.ts';
-import { uslPeakReplicas, uslThroughput, type UslParams } from './usl-model.ts';
+import type { UslParams } from '../model/plan.ts';
+import { uslPeakReplicas, uslThroughput } from './usl-model.ts';
 
 const TRUE: UslParams = { lambdaRps: 120, sigma: 0.05, kappa: 0.002 };
 const COUNTS = [1, 2, 4, 8, 12, 16, 24];

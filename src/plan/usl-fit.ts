@@ -13,7 +13,8 @@
  * thing that changes between counts (same hardware share per replica, no other bottleneck).
  */
 import { HarnessError, mustBe } from '../model/errors.ts';
-import { uslGradient, uslPeakReplicas, uslThroughput, type UslParams } from './usl-model.ts';
+import type { UslParams } from '../model/plan.ts';
+import { uslGradient, uslPeakReplicas, uslThroughput } from './usl-model.ts';
 
 /** The probe's steps at one replica count: every capacity-at-SLO observation made there. */
 export interface UslObservations {

@@ -6,15 +6,7 @@
  * κ ≥ 0). With κ > 0 throughput peaks at N* = √((1−σ)/κ) and falls beyond it; with κ = 0 it
  * rises towards λ/σ (Amdahl's law) and has no peak.
  */
-
-export interface UslParams {
-  /** λ: per-replica capacity, requests/s. */
-  lambdaRps: number;
-  /** σ: contention, 0…1. */
-  sigma: number;
-  /** κ: coherency, ≥ 0. */
-  kappa: number;
-}
+import type { UslParams } from '../model/plan.ts';
 
 /** X(N) for real N ≥ 1 (replica counts are integers, the curve is drawn through them). */
 export function uslThroughput(p: UslParams, replicas: number): number {

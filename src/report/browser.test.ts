@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { NO_KUBERNETES_FIXTURE, TEMP_FIXTURES, writeFixtureRun } from '../testing/report-fixtures.ts';
 import { gateValue } from './format.ts';
-import { useChromium, VIEWPORT } from '../testing/headless-chromium.ts';
+import { openOffline, useChromium, VIEWPORT } from '../testing/headless-chromium.ts';
 import { renderReport, type RenderReportResult } from './index.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/runs/', import.meta.url));
@@ -26,23 +26,7 @@ const noPng = async (): Promise<never> => {
 };
 
 /** The report opened offline: anything but file: is blocked and recorded; errors are collected. */
-async function open(res: RenderReportResult): Promise<{ page: Page; errors: string[]; blocked: string[] }> {
-  const context = await browser().newContext({ viewport: VIEWPORT });
-  const blocked: string[] = [];
-  await context.route('**/*', (r) => {
-    if (r.request().url().startsWith('file:')) return r.continue();
-    blocked.push(r.request().url());
-    return r.abort();
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`file://${res.htmlPath}`, { waitUntil: 'load' });
-  return { page, errors, blocked };
-}
+const open = (res: RenderReportResult) => openOffline(browser(), res.htmlPath);
 
 async function shoot(page: Page, name: string): Promise<void> {
   const top = join(tmp, `${name}-top.png`);

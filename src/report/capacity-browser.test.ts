@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CAPACITY_EDGE_FIXTURE, CAPACITY_FIXTURE, writeCapacityFixtureRun, type CapacityFixtureOptions } from '../testing/capacity-fixtures.ts';
 import { headlineLine } from './capacity/facts.ts';
-import { useChromium, VIEWPORT } from '../testing/headless-chromium.ts';
+import { drawnCanvases, openOffline, useChromium, VIEWPORT } from '../testing/headless-chromium.ts';
 import { renderReport } from './index.ts';
 import { readRun } from '../store/run-store.ts';
 
@@ -27,38 +27,11 @@ const noPng = async (): Promise<never> => {
 async function open(fixture: CapacityFixtureOptions): Promise<{ page: Page; errors: string[]; blocked: string[]; dir: string }> {
   const dir = writeCapacityFixtureRun(tmp, fixture);
   const res = await renderReport({ runDirs: [dir], outDir: join(tmp, `${fixture.runId}-report`), pngLoader: noPng });
-  const context = await browser().newContext({ viewport: VIEWPORT });
-  const blocked: string[] = [];
-  await context.route('**/*', (r) => {
-    if (r.request().url().startsWith('file:')) return r.continue();
-    blocked.push(r.request().url());
-    return r.abort();
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`file://${res.htmlPath}`, { waitUntil: 'load' });
-  return { page, errors, blocked, dir };
+  return { ...(await openOffline(browser(), res.htmlPath)), dir };
 }
 
 /** The capacity charts: each has a Chart instance and painted pixels. */
-async function capacityCanvases(page: Page) {
-  return page.locator('#capacity canvas').evaluateAll((cs) => {
-    const w = window as unknown as { capbenchCharts?: Record<string, unknown> };
-    return (cs as HTMLCanvasElement[]).map((c) => {
-      const ctx = c.getContext('2d');
-      let painted = 0;
-      if (ctx && c.width > 0 && c.height > 0) {
-        const d = ctx.getImageData(0, 0, c.width, c.height).data;
-        for (let i = 3; i < d.length; i += 4 * 7) if (d[i] !== 0) painted++;
-      }
-      return { id: c.id, width: c.width, height: c.height, painted, chart: Boolean(w.capbenchCharts?.[c.id]) };
-    });
-  });
-}
+const capacityCanvases = (page: Page) => drawnCanvases(page, '#capacity');
 
 async function shoot(page: Page, name: string): Promise<void> {
   const top = join(tmp, `${name}-top.png`);
@@ -78,7 +51,7 @@ test('a capacity run in Chromium: capacity on top, both charts drawn offline, no
   const canvases = await capacityCanvases(page);
   assert.deepEqual(canvases.map((c) => c.id), ['capacity-synthetic-capacity-curve', 'capacity-synthetic-capacity-replicas']);
   for (const c of canvases) {
-    assert.ok(c.chart, `canvas ${c.id} has no Chart instance`);
+    assert.ok(c.labels, `canvas ${c.id} has no Chart instance`);
     assert.ok(c.width > 100 && c.height > 100, `canvas ${c.id} is ${c.width}x${c.height}`);
     assert.ok(c.painted > 100, `canvas ${c.id} drew nothing`);
   }
@@ -92,7 +65,7 @@ test('capacity edge cases in Chromium: one chart, the sentences, no console erro
   const { page, errors } = await open(CAPACITY_EDGE_FIXTURE);
   const canvases = await capacityCanvases(page);
   assert.deepEqual(canvases.map((c) => c.id), ['capacity-edges-capacity-curve']);
-  assert.ok(canvases[0]!.chart && canvases[0]!.painted > 100);
+  assert.ok(canvases[0]!.labels && canvases[0]!.painted > 100);
   const text = await page.locator('#capacity').innerText();
   assert.match(text, /One replica count was measured per target/);
   assert.match(text, /no step met the SLO, not even the first/);

@@ -10,12 +10,14 @@ import type { Claim } from './claims/claims.ts';
 import { TIMELINE_COLUMNS, timelineRows } from './csv/tables.ts';
 import { shellCommand } from './format.ts';
 import { capacityCharts } from './html/capacity-charts.ts';
+import { planCharts } from './html/plan-charts.ts';
+import type { SavedPlan } from './plan/saved-plan.ts';
 import { runCharts, targetColor, type ChartSpec } from './html/charts.ts';
 import { repetitionFigures, type FiguresSource, type ReportRun } from './runs.ts';
 import type { Verdict } from './verdict/verdict.ts';
 
-/** 2: targets not available here moved from `targets` to `unavailable`; `reproduce`, `claimsFile` added; 3: repeated runs — `repeat` per run, `figuresByRepetition` per target, the verdict's `comparisons`, `inconclusiveGates` and gate intervals */
-export const REPORT_DATA_SCHEMA = 3;
+/** 2: targets not available here moved from `targets` to `unavailable`; `reproduce`, `claimsFile` added; 3: repeated runs — `repeat` per run, `figuresByRepetition` per target, the verdict's `comparisons`, `inconclusiveGates` and gate intervals; 4: `plans` */
+export const REPORT_DATA_SCHEMA = 4;
 
 export interface ReportTargetData {
   name: string;
@@ -67,6 +69,9 @@ export interface ReportRunData {
   unavailable: Array<{ name: string; kind: string; reason: string }>;
 }
 
+/** A capacity plan saved beside a run (`<run>/plan/plan.json`), checked: the plan, or the problem with the file. */
+export type ReportPlanData = SavedPlan & { runId: string };
+
 export interface ReportData {
   schema: typeof REPORT_DATA_SCHEMA;
   generatedAt: string;
@@ -76,6 +81,8 @@ export interface ReportData {
   /** the claims file the claims came from */
   claimsFile: string;
   claims: Claim[];
+  /** the plans found beside the runs, in run order (none: no Plan section) */
+  plans: ReportPlanData[];
   charts: ChartSpec[];
   /** full-resolution per-second rows (timeline.csv columns), per run id and target: for the second inspector */
   timeline: Record<string, Record<string, { columns: string[]; rows: Array<Array<string | number>> }>>;
@@ -125,6 +132,7 @@ export function runData(r: ReportRun): ReportRunData {
 }
 
 export function reportData(runs: ReportRun[], baselines: ReportRun[], verdict: Verdict, claims: { file: string; claims: Claim[] }, now: Date = new Date()): ReportData {
+  const plans = runs.flatMap((r): ReportPlanData[] => (r.plan ? [{ ...r.plan, runId: r.saved.record.runId }] : []));
   const timeline: ReportData['timeline'] = {};
   const events: ReportData['events'] = {};
   for (const r of runs) {
@@ -147,7 +155,8 @@ export function reportData(runs: ReportRun[], baselines: ReportRun[], verdict: V
     baselines: baselines.map(runData),
     claimsFile: claims.file,
     claims: claims.claims,
-    charts: runs.flatMap((r) => [...runCharts(r), ...capacityCharts(r)]),
+    plans,
+    charts: [...runs.flatMap((r) => [...runCharts(r), ...capacityCharts(r)]), ...plans.flatMap(planCharts)],
     timeline,
     events,
   };

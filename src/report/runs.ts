@@ -11,6 +11,7 @@ import { isScenarioName } from '../scenario/load-profile.ts';
 import { sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import { legKeyOf, type TargetFigures, type TargetRun } from '../model/index.ts';
 import { readRun, type SavedRun, type TargetSeries } from '../store/run-store.ts';
+import { loadSavedPlan, type SavedPlan } from './plan/saved-plan.ts';
 
 /** Where a target's figures came from. */
 export type FiguresSource = 'recomputed' | 'run.json' | 'none';
@@ -52,6 +53,8 @@ export interface ReportRun {
   targets: ReportTarget[];
   /** tried by `--target auto` and not usable here: named once ("not available here"), never judged */
   unavailable: TargetRun[];
+  /** the capacity plan saved beside the run (`<run>/plan/plan.json`), when there is one; set by loadReportRun */
+  plan?: SavedPlan;
 }
 
 /**
@@ -148,6 +151,9 @@ function groupRepetitions(reps: ReportRepetition[]): ReportTarget {
   };
 }
 
+/** A saved run as the report sees it, with the plan beside it (`npx capbench plan` writes one) when there is one. */
 export function loadReportRun(dir: string, sloConfig?: SloConfig): ReportRun {
-  return reportRun(readRun(dir), sloConfig);
+  const run = reportRun(readRun(dir), sloConfig);
+  const plan = loadSavedPlan(run.saved.dir);
+  return plan === null ? run : { ...run, plan };
 }

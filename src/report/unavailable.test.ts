@@ -12,6 +12,7 @@ import { NO_KUBERNETES_FIXTURE, writeFixtureRun } from '../testing/report-fixtur
 import type { ReportData } from './data.ts';
 import { TARGET_COLORS, targetColor } from './html/charts.ts';
 import { renderReport } from './index.ts';
+import { PLAN_COMMANDS } from './plan/facts.ts';
 
 const noPng = async (): Promise<never> => {
   throw new Error('canvas: not installed (test)');
@@ -75,7 +76,10 @@ test('no Kubernetes here: one line with the next step, unavailable targets named
   // not in the claims table: only targets that produced data, and unmeasured claims say what would
   for (const c of data.claims) {
     assert.ok(c.measured.every((m) => m.target === 'compose' || m.target === 'local'), `${c.topic}: ${JSON.stringify(c.measured)}`);
-    if (c.platform === 'kubernetes') assert.equal(c.unmeasured, c.scenario === 'spike' ? 'no Kubernetes target produced it in these runs' : `run ${c.scenario} (\`npx capbench run ${c.scenario} --quick\`)`);
+    if (c.platform !== 'kubernetes') continue;
+    const byRun = c.scenario === 'capacity' ? [] : [c.scenario === 'spike' ? 'no Kubernetes target produced it in these runs' : `run ${c.scenario} (\`npx capbench run ${c.scenario} --quick\`)`];
+    const byPlan = c.scenario === 'capacity' || c.topic === 'scale-up during the spike' ? [`computed by a plan — no plan in these runs: ${PLAN_COMMANDS}`] : [];
+    assert.equal(c.unmeasured, [...byRun, ...byPlan].join('; or '));
   }
 
   // Compose's failed gates are visible and named in summary.md; an event before load start has no absurd time

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_SCHEMA_VERSION, type CapacityStep, type ReplicaCapacity, type RunRecord, type TargetRun } from '../model/index.ts';
 import { uslThroughput } from '../plan/usl-model.ts';
-import type { UslParams } from '../plan/usl-model.ts';
+import type { UslParams } from '../model/plan.ts';
 
 export interface SyntheticCapacityTarget {
   name: string;

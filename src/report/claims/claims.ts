@@ -3,7 +3,8 @@
  * this file) names per claim the scenario and the figure that checks it; the report shows
  * each claim with what the runs measured. Claims are data, never measurements, and the
  * report labels them so. Only targets that produced the figure are listed; a claim nobody
- * measured says which scenario would.
+ * measured says which scenario would. A sizing or cost claim (`plan:`) gets the figure the
+ * capacity plans beside the runs computed (plan-claims.ts), labelled as computed.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { isScenarioName } from '../../scenario/load-profile.ts';
 import { ms, pct, rps, sec } from '../format.ts';
 import { intervalText, summarise, summaryText } from '../../measure/repeated-figures.ts';
 import { repetitionFigures, type ReportRun } from '../runs.ts';
+import { planClaim, PLAN_CLAIM_FIGURES, PLAN_FIGURE_NAMES, type ComputedFigure, type PlanClaimFigureName } from './plan-claims.ts';
 
 export const SEED_CLAIMS_FILE = fileURLToPath(new URL('./seeds.yaml', import.meta.url));
 
@@ -65,7 +67,10 @@ export interface ClaimDef {
   scenario: ScenarioName;
   platform: Platform;
   claimed: string;
-  measure: { figure: ClaimFigureName; window?: string };
+  /** the run figure that checks it; absent when only a plan computes it */
+  measure?: { figure: ClaimFigureName; window?: string };
+  /** the plan figure that checks it (plan-claims.ts) */
+  plan?: PlanClaimFigureName;
 }
 
 export interface ClaimsConfig {
@@ -83,7 +88,9 @@ export interface Claim {
    * repetitions the median figures' value, and `interval` the claim's number as median [interval] (n)
    */
   measured: Array<{ runId: string; target: string; value: string; interval?: string }>;
-  /** when nothing was measured: why, and what would measure it */
+  /** what the plans beside the runs computed for it (a `plan:` claim), each labelled as computed from measurements */
+  computed: ComputedFigure[];
+  /** when the claim's run figure was not measured (and, with nothing computed either, its plan figure not computed): why, and what would measure it */
   unmeasured?: string;
 }
 
@@ -106,17 +113,25 @@ export function parseClaims(data: unknown, file: string): ClaimsConfig {
     if (!isScenarioName(scenario)) bad(file, `${p}.scenario`, `one of ${scenarioNames.join(', ')}`, scenario);
     const platform = str(file, `${p}.platform`, c.platform);
     if (!(PLATFORMS as string[]).includes(platform)) bad(file, `${p}.platform`, `one of ${PLATFORMS.join(', ')}`, platform);
-    if (!isObject(c.measure)) bad(file, `${p}.measure`, 'an object { figure, window? }', c.measure);
+    let plan: PlanClaimFigureName | undefined;
+    if (c.plan !== undefined) {
+      const name = str(file, `${p}.plan`, c.plan);
+      if (!Object.hasOwn(PLAN_CLAIM_FIGURES, name)) bad(file, `${p}.plan`, `one of ${PLAN_FIGURE_NAMES.join(', ')}`, name);
+      plan = name as PlanClaimFigureName;
+    }
+    const def: ClaimDef = { topic: str(file, `${p}.topic`, c.topic), scenario, platform: platform as Platform, claimed: str(file, `${p}.claimed`, String(c.claimed ?? '')), ...(plan ? { plan } : {}) };
+    if (c.measure === undefined && plan !== undefined) return def;
+    if (!isObject(c.measure)) bad(file, `${p}.measure`, `an object { figure, window? }${plan ? '' : ' (or a `plan:` figure)'}`, c.measure);
     const figure = str(file, `${p}.measure.figure`, c.measure.figure);
     if (!Object.hasOwn(CLAIM_FIGURES, figure)) bad(file, `${p}.measure.figure`, `one of ${FIGURE_NAMES.join(', ')}`, figure);
-    const measure: ClaimDef['measure'] = { figure: figure as ClaimFigureName };
+    const measure: NonNullable<ClaimDef['measure']> = { figure: figure as ClaimFigureName };
     if (c.measure.window !== undefined) {
       const window = str(file, `${p}.measure.window`, c.measure.window);
       const known = [...new Set(Object.values(profiles[scenario]).flatMap((v) => v.windows.map((w) => w.name)))];
       if (!known.includes(window)) bad(file, `${p}.measure.window`, `a window of ${scenario} (${known.join(', ')})`, window);
       measure.window = window;
     }
-    return { topic: str(file, `${p}.topic`, c.topic), scenario, platform: platform as Platform, claimed: str(file, `${p}.claimed`, String(c.claimed ?? '')), measure };
+    return { ...def, measure };
   });
   return { file, claims };
 }
@@ -135,14 +150,16 @@ export function loadClaimsFile(path: string = SEED_CLAIMS_FILE): ClaimsConfig {
 
 /** Each claim with the matching measurements of these runs. */
 export function claims(config: ClaimsConfig, runs: readonly ReportRun[]): Claim[] {
+  const plans = runs.flatMap((r) => (r.plan?.status === 'ok' ? [{ runId: r.saved.record.runId, plan: r.plan.plan }] : []));
   return config.claims.map((c) => {
-    const fig: ClaimFigure = CLAIM_FIGURES[c.measure.figure];
     const measured: Claim['measured'] = [];
     const ran = runs.filter((r) => r.saved.record.scenario === c.scenario);
-    for (const r of ran) {
+    const m = c.measure;
+    for (const r of m ? ran : []) {
+      const fig: ClaimFigure = CLAIM_FIGURES[m!.figure];
       for (const t of r.targets) {
         if (t.run.kind !== c.platform || t.figures === null) continue;
-        const windowOf = (f: TargetFigures): WindowFigures | undefined => (c.measure.window === undefined ? f.overall : f.windows.find((x) => x.name === c.measure.window));
+        const windowOf = (f: TargetFigures): WindowFigures | undefined => (m!.window === undefined ? f.overall : f.windows.find((x) => x.name === m!.window));
         const w = windowOf(t.figures);
         const value = w ? fig.value(t.figures, w) : null;
         if (value === null) continue;
@@ -156,12 +173,16 @@ export function claims(config: ClaimsConfig, runs: readonly ReportRun[]): Claim[
         measured.push({ runId: r.saved.record.runId, target: t.run.name, value, interval });
       }
     }
-    const claim: Claim = { topic: c.topic, scenario: c.scenario, platform: c.platform, claimed: c.claimed, measured };
-    if (measured.length === 0) {
-      claim.unmeasured = ran.length === 0
+    const computed = c.plan ? planClaim(c.plan, plans) : { computed: [], why: null };
+    const claim: Claim = { topic: c.topic, scenario: c.scenario, platform: c.platform, claimed: c.claimed, measured, computed: computed.computed };
+    const notMeasured = m === undefined || measured.length > 0
+      ? null
+      : ran.length === 0
         ? `run ${c.scenario} (\`npx capbench run ${c.scenario} --quick\`)`
         : `no ${PLATFORM_LABEL[c.platform]} target produced it in these runs`;
-    }
+    const notComputed = computed.why === null ? null : `computed by a plan — ${computed.why}`;
+    const missing = measured.length === 0 && computed.computed.length === 0 ? [notMeasured, notComputed] : [notMeasured];
+    if (missing.some((x) => x !== null)) claim.unmeasured = missing.filter((x) => x !== null).join('; or ');
     return claim;
   });
 }

@@ -11,7 +11,7 @@
 import type { ReplicaCapacity } from '../../model/index.ts';
 import { countsForApp } from '../capacity/facts.ts';
 import type { ReportRun } from '../runs.ts';
-import { alpha, targetColor, type ChartSpec, type Point } from './charts.ts';
+import { alpha, targetColor, xyChartOptions, type ChartSpec, type Point } from './charts.ts';
 
 /** Dash per replica count of one target (first count solid), so lines of one colour stay apart. */
 const DASHES: number[][] = [[], [8, 4], [2, 3], [12, 4, 2, 4], [4, 4]];
@@ -72,20 +72,10 @@ export function capacityCharts(run: ReportRun): ChartSpec[] {
     config: {
       type: 'line',
       data: { datasets: curves },
-      options: {
-        animation: false,
-        parsing: true,
-        interaction: { mode: 'nearest', intersect: true },
-        plugins: {
-          title: { display: true, text: title, font: { size: 14, weight: 'bold' } },
-          legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 18 } },
-          capbenchBands: { bands: [], markers: [], labels: false, hlines: sloMs.map((y) => ({ y, color: '#c0392b', label: `SLO p95 ${y} ms` })) },
-        },
-        scales: {
-          x: { type: 'linear', min: 0, suggestedMax: Math.ceil(maxX * 1.05), title: { display: true, text: 'achieved throughput (successful req/s)' } },
-          y: { type: 'logarithmic', min: 10 ** Math.floor(Math.log10(lo)), max: 10 ** Math.ceil(Math.log10(hi)), title: { display: true, text: 'p95 latency (ms, log scale)' } },
-        },
-      },
+      options: xyChartOptions(title, { bands: [], markers: [], labels: false, hlines: sloMs.map((y) => ({ y, color: '#c0392b', label: `SLO p95 ${y} ms` })) }, {
+        x: { type: 'linear', min: 0, suggestedMax: Math.ceil(maxX * 1.05), title: { display: true, text: 'achieved throughput (successful req/s)' } },
+        y: { type: 'logarithmic', min: 10 ** Math.floor(Math.log10(lo)), max: 10 ** Math.ceil(Math.log10(hi)), title: { display: true, text: 'p95 latency (ms, log scale)' } },
+      }),
     },
   });
 
@@ -122,21 +112,10 @@ export function capacityCharts(run: ReportRun): ChartSpec[] {
     config: {
       type: 'line',
       data: { datasets: lines },
-      options: {
-        animation: false,
-        parsing: true,
-        spanGaps: false,
-        interaction: { mode: 'nearest', intersect: true },
-        plugins: {
-          title: { display: true, text: title2, font: { size: 14, weight: 'bold' } },
-          legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 18 } },
-          capbenchBands: { bands: [], markers: [], labels: false, hlines: [] },
-        },
-        scales: {
-          x: { type: 'linear', min: 0, max: maxReplicas + 1, ticks: { stepSize: 1, precision: 0 }, title: { display: true, text: 'replicas' } },
-          y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'capacity at SLO (successful req/s)' } },
-        },
-      },
+      options: xyChartOptions(title2, { bands: [], markers: [], labels: false, hlines: [] }, {
+        x: { type: 'linear', min: 0, max: maxReplicas + 1, ticks: { stepSize: 1, precision: 0 }, title: { display: true, text: 'replicas' } },
+        y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'capacity at SLO (successful req/s)' } },
+      }, { spanGaps: false }),
     },
   });
   return charts;

@@ -27,7 +27,7 @@ export interface ChartSpec {
   /** drawn at a third of the height (the generator-health chart under each target) */
   small?: boolean;
   /** drawn by that section instead of the run's time rows; its x axis is not time (a click inspects no second) */
-  section?: 'capacity';
+  section?: 'capacity' | 'plan';
   config: { type: 'line'; data: { datasets: Array<Record<string, unknown>> }; options: Record<string, unknown> };
 }
 
@@ -91,6 +91,25 @@ function overlays(targets: ReportTarget[], endS: number) {
     for (const e of ev.slice(0, MAX_MARKERS)) markers.push({ t: r1(e.atMs / 1000), color: c, label: `${e.kind}${e.subject ? ` ${e.subject}` : ''}` });
   }
   return { bands, markers, labels: markers.length <= 8 };
+}
+
+/**
+ * Options of a chart whose x axis is not time (the Capacity and Plan sections): points picked
+ * one by one, legend with point styles, the capbenchBands overlays (SLO lines, markers).
+ */
+export function xyChartOptions(title: string, overlays: { bands: unknown[]; markers: unknown[]; labels: boolean; hlines: unknown[] }, scales: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    animation: false,
+    parsing: true,
+    ...extra,
+    interaction: { mode: 'nearest', intersect: true },
+    plugins: {
+      title: { display: true, text: title, font: { size: 14, weight: 'bold' } },
+      legend: { position: 'bottom', labels: { usePointStyle: true, boxWidth: 18 } },
+      capbenchBands: overlays,
+    },
+    scales,
+  };
 }
 
 const X_TITLE = 'time since load start (s)';

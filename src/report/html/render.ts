@@ -14,6 +14,7 @@ import { esc, type HtmlSection, type PageContext } from './parts.ts';
 import { capacitySection, topSection } from './sections/capacity.ts';
 import { claimsSection } from './sections/claims.ts';
 import { gatesSection } from './sections/gates.ts';
+import { planSection } from './sections/plan.ts';
 import { runsSection } from './sections/runs.ts';
 import { contextSection, summarySection } from './sections/summary.ts';
 
@@ -57,7 +58,7 @@ const filesSection: HtmlSection = {
  * The page, top to bottom. A new section (Capacity, Plan) is a new entry here; the top
  * block stays first, so the page answers in one glance before anything else.
  */
-export const HTML_SECTIONS: readonly HtmlSection[] = [topSection, summarySection, capacitySection, gatesSection, contextSection, claimsSection, runsSection, inspectorSection, filesSection];
+export const HTML_SECTIONS: readonly HtmlSection[] = [topSection, summarySection, capacitySection, planSection, gatesSection, contextSection, claimsSection, runsSection, inspectorSection, filesSection];
 
 const CSS = `
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;background:#f6f7f9}
@@ -66,7 +67,7 @@ h1{margin:8px 0 12px;font-size:22px} h2{font-size:18px;margin:28px 0 8px;border-
 table{border-collapse:collapse;background:#fff;margin:6px 0 12px;width:100%} th,td{border:1px solid #dde;padding:4px 8px;vertical-align:top;text-align:left} th{background:#eef0f4;font-weight:600}
 td.num{text-align:right;white-space:nowrap} .small{font-size:12px} .muted{color:#667;font-size:12px}
 .tag{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px;font-weight:600} .tag.ok{background:#d6f0dc;color:#1d6b32} .tag.bad{background:#f8d7d4;color:#a02518} .tag.warn{background:#fde9c4;color:#8a5a00}
-.tag.claimtag{background:#ece3f7;color:#5b2c91} .tag.meas{background:#dbe8f7;color:#174a7c} td.claim{font-style:italic}
+.tag.claimtag{background:#ece3f7;color:#5b2c91} .tag.meas{background:#dbe8f7;color:#174a7c} .tag.calc{background:#e3f1e8;color:#1d5b35} td.claim{font-style:italic}
 .sw{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}
 .verdict{display:flex;gap:18px;align-items:center;padding:12px 16px;border-radius:6px;background:#fff;border:2px solid #999}
 .verdict .badge{font-size:30px;font-weight:800;padding:6px 16px;border-radius:6px;color:#fff;background:#777;white-space:nowrap}

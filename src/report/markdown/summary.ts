@@ -9,6 +9,7 @@ import { isCapacityRun, onlyCapacity } from '../capacity/facts.ts';
 import { connectionsText } from '../../../scenarios/lib/index.ts';
 import type { ReportData } from '../data.ts';
 import { capacityTableMd, capacityTopMd } from './capacity.ts';
+import { planMd } from './plan.ts';
 import type { TargetFigures, WindowFigures } from '../../model/index.ts';
 import { figure, figuresBasis, ms, pct, rps, sec } from '../format.ts';
 import type { Reporter } from '../reporter.ts';
@@ -101,7 +102,7 @@ const notes: MdSection = (d) => (d.verdict.notes.length ? ['### Notes', '', ...d
 
 const footer: MdSection = (d, htmlLink) => [`${onlyCapacity(d.runs) ? '' : `Gates: \`${d.verdict.sloFile}\` · `}Full report: [index.html](${htmlLink}) · runs: ${d.runs.map((r) => `\`${r.runId}\`${r.connections === undefined ? '' : ` (${r.driver}, ${r.model} model, ${connectionsText(r.connections)})`}`).join(', ')}`, ''];
 
-export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, entries, gates, comparisons, regressions, notes, footer];
+export const MD_SECTIONS: readonly MdSection[] = [top, table, capacityTableMd, planMd, entries, gates, comparisons, regressions, notes, footer];
 
 /** `htmlLink` is the path of index.html relative to summary.md. */
 export function renderSummaryMd(d: ReportData, htmlLink: string): string {
