@@ -24,6 +24,13 @@ describe('p95AtLoad', () => {
     assert.equal(p95AtLoad(BASE.steps, 8), 150);
     assert.equal(p95AtLoad(BASE.steps, 9), null); // the 12 req/s step was generator-bound
   });
+
+  it('reads against the offered load, never lower for more load per replica', () => {
+    const overloaded = { ...step(6, 4000), offeredRps: 12 }; // offered 12, achieved 6: p95 soars
+    const steps = [{ replicas: 1, step: step(4, 100) }, { replicas: 2, step: step(20, 80) }, { replicas: 1, step: overloaded }];
+    assert.equal(p95AtLoad(steps, 6), 100); // 4 → 100 and 10 → 80 held at 100; against achieved, 6 would read 4000
+    assert.equal(p95AtLoad(steps, 11), 100 + (4000 - 100) / 2); // halfway from 10 → 100 to 12 → 4000
+  });
 });
 
 describe('planAutoscaler', () => {

@@ -51,18 +51,26 @@ export interface AutoscalerInput {
   steps: ReadonlyArray<{ replicas: number; step: CapacityStep }>;
 }
 
-/** p95 at a load per replica, linear between the probe's app-bound steps; null beyond them. */
+/**
+ * p95 at an offered load per replica, linear between the probe's app-bound steps; null beyond
+ * them. Read against the *offered* rate: an overloaded step's achieved rate falls back while its
+ * p95 soars, so p95 against achieved throughput bends back on itself. Steps of several replica
+ * counts interleave, so the curve is made non-decreasing (running maximum): more load per pod is
+ * assumed never to make p95 better — the pessimistic reading.
+ */
 export function p95AtLoad(steps: AutoscalerInput['steps'], rpsPerReplica: number): number | null {
-  const pts = steps
+  const sorted = steps
     .filter((s) => s.step.bound === 'app' && s.step.p95Ms !== null)
-    .map((s) => ({ x: s.step.achievedRps / s.replicas, y: s.step.p95Ms! }))
-    .sort((a, b) => a.x - b.x);
+    .map((s) => ({ x: s.step.offeredRps / s.replicas, y: s.step.p95Ms! }))
+    .sort((a, b) => a.x - b.x || a.y - b.y);
+  let high = -Infinity;
+  const pts = sorted.map((p) => ({ x: p.x, y: (high = Math.max(high, p.y)) }));
   if (pts.length === 0 || rpsPerReplica > pts[pts.length - 1]!.x) return null;
   if (rpsPerReplica <= pts[0]!.x) return pts[0]!.y;
   const i = pts.findIndex((p) => p.x >= rpsPerReplica);
   const a = pts[i - 1]!;
   const b = pts[i]!;
-  return b.x === a.x ? Math.max(a.y, b.y) : a.y + ((b.y - a.y) * (rpsPerReplica - a.x)) / (b.x - a.x);
+  return b.x === a.x ? b.y : a.y + ((b.y - a.y) * (rpsPerReplica - a.x)) / (b.x - a.x);
 }
 
 /** The spike scaled to `i.users`, replayed with settings `s`. Pure. */
