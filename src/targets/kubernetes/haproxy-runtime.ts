@@ -28,7 +28,7 @@ export function emptySlotCommand(slot: number): string {
 
 /** Whether a runtime API answer reports a failure (HAProxy answers errors as text, never a status). */
 export function runtimeAnswerFailed(answer: string): boolean {
-  return /No such|Unknown command|Require|Invalid|invalid|Permission denied|not found|can't|cannot|failed/i.test(answer);
+  return /No such|Unknown command|Require|Invalid|invalid|Permission denied|not found|expects|can't|cannot|failed/i.test(answer);
 }
 
 /** One server of `show servers state`, as capbench reads it. */
