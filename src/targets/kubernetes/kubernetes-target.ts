@@ -230,10 +230,10 @@ export class KubernetesTarget implements Target {
       loadBalancer:
         this.o.baseUrl !== undefined
           ? `--base-url ${this.o.baseUrl} (the user's path: ingress, LoadBalancer or port-forward) to Service ${APP_NAME}`
-          : this.ingress
-            ? `HAProxy (${LB_IMAGE}, Deployment lb, 1 replica) on node ${this.ingress.node || '?'} — never the crashed node — NodePort ${this.run.port || '?'} on 127.0.0.1; its slots follow Service ${APP_NAME}'s endpoints (filled by capbench through HAProxy's runtime API)`
+          : this.entry === 'ingress'
+            ? `HAProxy (${LB_IMAGE}, Deployment lb, 1 replica) on node ${this.ingress?.node || '?'} — never the crashed node — NodePort ${this.run.port || '?'} on 127.0.0.1; its slots follow Service ${APP_NAME}'s endpoints (filled by capbench through HAProxy's runtime API)`
             : `Service NodePort ${this.run.port || '?'} on 127.0.0.1 (kube-proxy)`,
-      entry: this.o.baseUrl !== undefined ? 'as the --base-url path is (ingress, LoadBalancer or port-forward): not known to capbench' : this.ingress ? TARGET_ENTRY.ingress : TARGET_ENTRY.nodePort,
+      entry: this.o.baseUrl !== undefined ? 'as the --base-url path is (ingress, LoadBalancer or port-forward): not known to capbench' : this.entry === 'ingress' ? TARGET_ENTRY.ingress : TARGET_ENTRY.nodePort,
       imagePullPolicy: this.o.imagePullPolicy ?? this.driver?.imagePullPolicy ?? 'IfNotPresent',
       ...this.timing,
     };
