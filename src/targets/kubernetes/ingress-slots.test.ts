@@ -40,6 +40,12 @@ describe('planSlots', () => {
     assert.deepEqual([...applyPlan(now, p)].sort(([x], [y]) => x - y), [[1, b('a', '10.0.0.1')], [2, b('d', '10.0.0.4', '127.0.0.3')], [3, b('c', '10.0.0.3')]]);
   });
 
+  it('an address taken over by another pod is a new backend: emptied and filled again (same slot)', () => {
+    const now = new Map([[1, b('a', '10.0.0.1')]]);
+    const p = planSlots(now, [b('z', '10.0.0.1')]);
+    assert.deepEqual(p, { fill: [{ slot: 1, backend: b('z', '10.0.0.1') }], empty: [{ slot: 1, backend: b('a', '10.0.0.1') }], overflow: [] });
+  });
+
   it('nothing to do when the slots already match', () => {
     const now = new Map([[4, b('a', '10.0.0.1')]]);
     assert.deepEqual(planSlots(now, [b('a', '10.0.0.1')]), { fill: [], empty: [], overflow: [] });

@@ -44,7 +44,7 @@ export function readyBackends(ep: V1Endpoints | null): Backend[] {
 /**
  * From the slots as they are and the backends wanted, what to change: a backend that already
  * has a slot keeps it (HAProxy keeps its health and counters), a slot whose backend is gone
- * is emptied, and new backends take the free slots lowest first — emptied ones included,
+ * (or whose address now belongs to another pod) is emptied, and new backends take the free slots lowest first — emptied ones included,
  * so a slot is reused once its old pod has left. Pure.
  */
 export function planSlots(current: Slots, wanted: readonly Backend[], slots = LB_SLOTS): SlotPlan {
@@ -54,7 +54,8 @@ export function planSlots(current: Slots, wanted: readonly Backend[], slots = LB
   const free: number[] = [];
   for (let slot = 1; slot <= slots; slot++) {
     const b = current.get(slot);
-    if (b !== undefined && want.has(key(b))) taken.add(key(b));
+    // same address, same pod: kept; an address a new pod got after the old one left is a new backend
+    if (b !== undefined && want.get(key(b))?.pod === b.pod) taken.add(key(b));
     else {
       if (b !== undefined) plan.empty.push({ slot, backend: b });
       free.push(slot);
