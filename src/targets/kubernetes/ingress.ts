@@ -16,6 +16,13 @@ export interface KubeIngressOptions {
   imagePullPolicy: 'Never' | 'IfNotPresent' | 'Always';
   /** NodePort of the HTTP entry (kind and minikube publish 30080); undefined = allocated */
   httpNodePort: number | undefined;
+  /**
+   * where the runtime API's NodePort is reached: 127.0.0.1 where every NodePort answers there
+   * (local-k8s: kube-proxy serves NodePorts on the loopback's own address only); undefined =
+   * the address of HAProxy's node (kind and minikube publish only 30080 on 127.0.0.1; their
+   * node containers are reachable from this host)
+   */
+  runtimeHost?: string;
   /** how often the slots follow the Endpoints and HAProxy's server states are read; default 500 */
   periodMs?: number;
 }
@@ -61,8 +68,7 @@ export class KubeIngress {
     const svc = await c.core.readNamespacedService({ name: LB_NAME, namespace: run.namespace });
     const portOf = (name: string): number => svc.spec?.ports?.find((p) => p.name === name)?.nodePort ?? 0;
     this.httpPort = portOf('http');
-    // the runtime API's NodePort on the address of HAProxy's node: reachable from this host on local-k8s (127.0.0.N) and kind/minikube (the node container's address)
-    this.runtimeAt = { host: pod.status?.hostIP ?? '', port: portOf('runtime') };
+    this.runtimeAt = { host: this.o.runtimeHost ?? pod.status?.hostIP ?? '', port: portOf('runtime') };
     await this.waitRuntime(30_000, signal);
     this.sync = new SlotSync({
       send: (cmd) => runtimeCommand(this.runtimeAt!.host, this.runtimeAt!.port, cmd),
@@ -108,7 +114,7 @@ export class KubeIngress {
     }
     throw new HarnessError(`${this.run.name}: HAProxy's runtime API must answer at ${at.host}:${at.port} (NodePort of Service ${LB_NAME} on HAProxy's node) within ${timeoutMs / 1000} s (got ${last || 'no answer'})`, {
       code: 'missingEnvironment',
-      hint: 'capbench must reach the node address of the HAProxy pod from this host (local-k8s: 127.0.0.N; kind/minikube: the node container); use --k8s-entry nodeport otherwise',
+      hint: 'capbench must reach that NodePort from this host (local-k8s: on 127.0.0.1; kind/minikube: on the node container\'s address); use --k8s-entry nodeport otherwise',
     });
   }
 

@@ -143,7 +143,7 @@ export class KubernetesTarget implements Target {
     const wantPort = this.o.nodePort ?? (this.o.baseUrl !== undefined ? undefined : this.driver ? this.driver.nodePort : PUBLISHED_NODE_PORT);
     const pullPolicy = this.o.imagePullPolicy ?? this.driver?.imagePullPolicy ?? 'IfNotPresent';
     // with the HAProxy entry, its Service takes the published NodePort and the app's gets an allocated one
-    this.ingress = this.entry === 'ingress' ? new KubeIngress(this.run, { image: LB_IMAGE, imagePullPolicy: pullPolicy, httpNodePort: wantPort }) : null;
+    this.ingress = this.entry === 'ingress' ? new KubeIngress(this.run, { image: LB_IMAGE, imagePullPolicy: pullPolicy, httpNodePort: wantPort, ...(this.driver && this.driver.nodePort === undefined ? { runtimeHost: '127.0.0.1' } : {}) }) : null;
     await deployApp(this.run, o, {
       runner: this.runner,
       image: this.o.image,
