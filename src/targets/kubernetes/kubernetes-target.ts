@@ -72,7 +72,8 @@ export interface KubernetesTargetOptions {
 /**
  * `kubernetes`: the app as a Deployment + NodePort Service + HPA + PDB in a namespace of
  * its own, on a preset cluster capbench creates (`local-k8s`, `kind`, `minikube`) or any
- * kubeconfig context. Users' traffic goes through the Service (NodePort on 127.0.0.1).
+ * kubeconfig context. Users' traffic goes through the Service (NodePort on 127.0.0.1), or
+ * with `entry: ingress` through HAProxy in the cluster (ingress.ts) on its own NodePort.
  * One file per concern beside this one: kube-run (client + the run's namespace), deploy,
  * nodes, workloads, replicas, leftovers, sampler.
  */
