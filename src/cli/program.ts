@@ -18,6 +18,7 @@ import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import { cleanupOwnedTempDirs } from '../store/owned-temp-dirs.ts';
 import { cleanupStaleLeases, runIsAlive } from '../store/run-lease.ts';
 import { baseUrlNotice } from '../targets/base-url.ts';
+import { k8sEntries } from '../targets/entries.ts';
 import { createTarget, targetNames, targetOptionsFromEnv, type TargetOptions } from '../targets/registry.ts';
 
 /**
@@ -74,6 +75,7 @@ export function buildProgram(io: Io): Command {
     .option('--compose-file <file>', 'compose target: your compose file (see clusters/compose/README.md)')
     .option('--context <name>', 'kubernetes target: kubeconfig context')
     .option('--base-url <url>', 'kubernetes (--context) or compose target: reach the app here (ingress, LoadBalancer, port-forward) instead of 127.0.0.1')
+    .addOption(new Option('--k8s-entry <entry>', 'Kubernetes targets: how users\' traffic enters — nodeport = the app Service\'s NodePort (kube-proxy, L4); ingress = HAProxy in the cluster (L7: per request, health checks, retries, as Compose\'s)').choices([...k8sEntries]))
     .option('--allow-remote', 'let --base-url point off this machine\'s loopback (the address is printed before anything starts)')
     .option('--allow-destructive', 'allow node crashes on a context capbench did not create')
     .option('--no-report', 'do not render the report at the end')
@@ -118,6 +120,7 @@ export function buildProgram(io: Io): Command {
                 ...(baseUrl === undefined ? {} : { baseUrl: baseUrl.url }),
                 ...(flags.composeFile === undefined ? {} : { composeFile: resolve(io.cwd, flags.composeFile) }),
                 ...(flags.allowDestructive ? { allowDestructive: true } : {}),
+                ...(flags.k8sEntry === undefined ? {} : { k8sEntry: flags.k8sEntry }),
               },
               interrupt,
               onProgress: progress.on,

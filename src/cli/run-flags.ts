@@ -8,6 +8,7 @@ import { HarnessError, unknownName } from '../model/index.ts';
 import { loadSloFile, type SloConfig } from '../scenario/slo-file.ts';
 import { parseReplicas } from './replicas-flag.ts';
 import { parseBaseUrl, type BaseUrl } from '../targets/base-url.ts';
+import type { K8sEntry } from '../targets/entries.ts';
 import { parseTargetList, targetNames, type TargetName } from '../targets/registry.ts';
 
 export interface RunFlags {
@@ -27,6 +28,8 @@ export interface RunFlags {
   allowRemote?: boolean;
   composeFile?: string;
   allowDestructive?: boolean;
+  /** Kubernetes targets: nodeport (default) or ingress */
+  k8sEntry?: K8sEntry;
   report: boolean;
   slo?: string;
   failOnGates?: boolean;
@@ -70,6 +73,7 @@ export async function checkRunFlags(scenario: string, flags: RunFlags, cwd: stri
   if (flags.port !== undefined) needs('--port', 'local', 'the proxy port of the local target');
   if (flags.context !== undefined) needs('--context', 'kubernetes', 'a kubeconfig context');
   checkBaseUrlFlags(flags, names, auto);
+  checkK8sEntry(flags, names, auto);
   if (flags.composeFile !== undefined) {
     needs('--compose-file', 'compose', 'a compose file');
     const file = resolve(cwd, flags.composeFile);
@@ -130,6 +134,26 @@ function checkBaseUrlFlags(flags: RunFlags, names: readonly string[], auto: bool
     throw new HarnessError('--base-url: the kubernetes target must have --context NAME too (got no --context)', { code: 'usage', hint: 'kubectl config get-contexts; then --target kubernetes --context NAME --base-url URL' });
   }
   parseBaseUrl(flags.baseUrl, { allowRemote: flags.allowRemote === true });
+}
+
+/** the targets `--k8s-entry` is about */
+const KUBERNETES_TARGETS: readonly string[] = ['local-k8s', 'kind', 'minikube', 'kubernetes'];
+
+/** `--k8s-entry` needs a Kubernetes target in `--target` (or auto); `ingress` excludes `--base-url`. Throws HarnessError (usage). */
+function checkK8sEntry(flags: RunFlags, names: readonly string[], auto: boolean): void {
+  if (flags.k8sEntry === undefined) return;
+  if (!auto && !names.some((n) => KUBERNETES_TARGETS.includes(n))) {
+    throw new HarnessError(`--k8s-entry: must go with a Kubernetes target (${KUBERNETES_TARGETS.join(', ')}) (got --target ${flags.target})`, {
+      code: 'usage',
+      hint: `add one, e.g. --target compose,local-k8s --k8s-entry ${flags.k8sEntry}, or drop --k8s-entry`,
+    });
+  }
+  if (flags.k8sEntry === 'ingress' && flags.baseUrl !== undefined) {
+    throw new HarnessError(`--k8s-entry: ingress must not be combined with --base-url (got --base-url ${flags.baseUrl})`, {
+      code: 'usage',
+      hint: "drop --base-url to measure through capbench's in-cluster HAProxy, or drop --k8s-entry to measure your own path",
+    });
+  }
 }
 
 /** `--base-url` as judged by checkRunFlags (call it after), or undefined without the flag. */

@@ -98,6 +98,12 @@ export type PlatformEventKind =
   | 'watch-gap-end'
   | 'fault-apply'
   | 'fault-recover'
+  /** an app pod joined / left the Service's endpoints, as the in-cluster L7 entry's slot sync saw it (`--k8s-entry ingress`) */
+  | 'endpoint-added'
+  | 'endpoint-removed'
+  /** the L7 entry's own health checks marked a pod down / up again */
+  | 'lb-server-down'
+  | 'lb-server-up'
   | 'note';
 
 export interface PlatformEvent {

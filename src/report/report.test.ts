@@ -162,6 +162,15 @@ test('NO DATA without a Kubernetes target says in one line what to do next', asy
   assert.match(readFileSync(res.htmlPath, 'utf8'), /entry: L7: HAProxy/);
 });
 
+test('two runs of one Kubernetes target through different entries (--k8s-entry) each name theirs', async () => {
+  const root = tmp();
+  const l4 = writeFixtureRun(root, { runId: 'crash-l4', scenario: 'spike', durationS: 20, targets: [{ name: 'local-k8s', kind: 'kubernetes', requestedBy: 'name' }] });
+  const l7 = writeFixtureRun(root, { runId: 'crash-l7', scenario: 'spike', durationS: 20, targets: [{ name: 'local-k8s', kind: 'kubernetes', requestedBy: 'name', entry: 'L7: HAProxy in the cluster (--k8s-entry ingress)' }] });
+  const res = await renderReport({ runDirs: [l4, l7], outDir: join(root, 'r'), pngLoader: noPng });
+  const md = readFileSync(res.summaryMdPath, 'utf8');
+  assert.match(md, /^Entry: local-k8s — L4: NodePort · local-k8s — L7: HAProxy in the cluster \(--k8s-entry ingress\)$/m);
+});
+
 test('an interrupted run renders, clearly marked', async () => {
   const out = tmp();
   const res = await renderReport({ runDirs: [interrupted], outDir: out, pngLoader: noPng });

@@ -3,6 +3,7 @@ import { composePreferences, type ComposePreference } from './compose/compose-cl
 import { ComposeTarget } from './compose/compose-target.ts';
 import { createKubernetesTarget } from './kubernetes/kubernetes-target.ts';
 import { LocalTarget } from './local/local-target.ts';
+import type { K8sEntry } from './entries.ts';
 import type { RunIsAlive } from './run-liveness.ts';
 import type { Env, Target } from './target.ts';
 
@@ -26,6 +27,8 @@ export interface TargetOptions {
   baseUrl?: string;
   /** destructive faults on a context capbench did not create */
   allowDestructive?: boolean;
+  /** kubernetes: how users' traffic enters (`--k8s-entry`; default nodeport) */
+  k8sEntry?: K8sEntry;
 }
 
 /**
@@ -44,8 +47,8 @@ export function targetOptionsFromEnv(env: Readonly<Record<string, string | undef
 type Factory = (o: TargetOptions) => Promise<Target>;
 
 /** the options of a Kubernetes factory */
-function kube(o: TargetOptions): { env: Env; runIsAlive: RunIsAlive; allowDestructive?: boolean } {
-  return { env: o.env, runIsAlive: o.runIsAlive, ...(o.allowDestructive ? { allowDestructive: true } : {}) };
+function kube(o: TargetOptions): { env: Env; runIsAlive: RunIsAlive; allowDestructive?: boolean; entry?: K8sEntry } {
+  return { env: o.env, runIsAlive: o.runIsAlive, ...(o.allowDestructive ? { allowDestructive: true } : {}), ...(o.k8sEntry === undefined ? {} : { entry: o.k8sEntry }) };
 }
 
 /** Target registry: name → factory. Names are kebab-case; unknown names list the valid ones. */

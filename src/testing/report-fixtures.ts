@@ -37,6 +37,8 @@ export interface FixtureTarget {
   simulateAs?: TargetRun['kind'];
   /** with `repeat`: a further latency factor per repetition (default 1 each), so repetitions differ */
   latencyByRepetition?: number[];
+  /** description.entry (default `L4: NodePort` for kubernetes, `L7: HAProxy` otherwise) */
+  entry?: string;
 }
 
 export interface FixtureOptions {
@@ -229,7 +231,7 @@ export function writeFixtureRun(root: string, o: FixtureOptions): string {
       status: t.status ?? (status === 'interrupted' ? 'interrupted' : 'completed'),
       ...(t.requestedBy === undefined ? {} : { requestedBy: t.requestedBy }),
       ...(t.error === undefined ? {} : { error: t.error }),
-      description: { replicas: t.kind === 'kubernetes' ? 2 : 1, cpuLimitPerReplica: '500m', appVersion: '1.0.0', entry: t.kind === 'kubernetes' ? 'L4: NodePort' : 'L7: HAProxy' },
+      description: { replicas: t.kind === 'kubernetes' ? 2 : 1, cpuLimitPerReplica: '500m', appVersion: '1.0.0', entry: t.entry ?? (t.kind === 'kubernetes' ? 'L4: NodePort' : 'L7: HAProxy') },
       versions: t.kind === 'kubernetes' ? { kubernetes: 'v1.31.0', node: 'kindest/node:v1.31.0' } : t.kind === 'compose' ? { docker: '27.3.1', compose: 'v2.29.7' } : {},
       faults: [],
       notes: [],

@@ -75,7 +75,7 @@ export function downsample(points: Point[], mode: 'max' | 'mean', max = MAX_POIN
 
 /** Events that become markers on every chart of their target; the rest are listed in the events table. */
 export const MARKER_KINDS: readonly PlatformEventKind[] = [
-  'fault-apply', 'fault-recover', 'node-not-ready', 'node-ready', 'rollout-start', 'rollout-finish', 'hpa-rescale', 'pod-evicted', 'watch-gap-start', 'watch-gap-end',
+  'fault-apply', 'fault-recover', 'node-not-ready', 'node-ready', 'rollout-start', 'rollout-finish', 'hpa-rescale', 'pod-evicted', 'lb-server-down', 'watch-gap-start', 'watch-gap-end',
 ];
 const MAX_MARKERS = 40;
 

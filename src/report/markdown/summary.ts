@@ -57,9 +57,10 @@ const table: MdSection = (d) => {
 
 /** How requests entered each target (L4/L7, retries), so a reader sees whether the sides met the same kind of balancer. */
 const entries: MdSection = (d) => {
-  const seen = new Map<string, string>();
-  for (const r of d.runs) for (const t of r.targets) if (t.description['entry'] !== undefined) seen.set(t.name, String(t.description['entry']));
-  return seen.size === 0 ? [] : ['Entry: ' + [...seen].map(([name, entry]) => `${cell(name)} — ${cell(entry)}`).join(' · '), ''];
+  // one item per target and entry: runs of one target through different entries (--k8s-entry) each show theirs
+  const seen = new Set<string>();
+  for (const r of d.runs) for (const t of r.targets) if (t.description['entry'] !== undefined) seen.add(`${cell(t.name)} — ${cell(String(t.description['entry']))}`);
+  return seen.size === 0 ? [] : ['Entry: ' + [...seen].join(' · '), ''];
 };
 
 const gates: MdSection = (d) => {

@@ -22,6 +22,8 @@ export const KIND_METRICS_SERVER = `${REPO}clusters/kind/metrics-server.yaml`;
 export const IMAGES_BUILD = `${REPO}clusters/images/build.sh`;
 /** the app image every preset runs (built by clusters/images/build.sh) */
 export const APP_IMAGE = 'capbench/app:v1';
+/** the load balancer image (HAProxy) of Compose and of `--k8s-entry ingress`, built by the same script */
+export const LB_IMAGE = 'capbench/lb:2';
 /** NodePort published on 127.0.0.1 by the kind and minikube presets */
 export const PUBLISHED_NODE_PORT = 30080;
 /** where clusters/local-k8s keeps its state (kubeconfig, logs); CAPBENCH_K8S_STATE overrides it, as for the scripts */

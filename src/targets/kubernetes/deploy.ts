@@ -4,7 +4,8 @@ import { HarnessError } from '../../model/index.ts';
 import type { CommandRunner } from '../command-runner.ts';
 import { httpStatus } from '../net.ts';
 import type { DeployOptions } from '../target.ts';
-import { APP_IMAGE, buildImages } from './cluster-drivers.ts';
+import { APP_IMAGE, LB_IMAGE, buildImages } from './cluster-drivers.ts';
+import type { KubeIngress } from './ingress.ts';
 import { errText, statusOf } from './kube-client.ts';
 import { podLine, type KubeRun } from './kube-run.ts';
 import { APP_NAME, namespaceFor, renderManifests } from './manifests.ts';
@@ -20,12 +21,15 @@ export interface KubeDeployConfig {
   workCpuMs: number | undefined;
   workUpstreamMs: number | undefined;
   deployTimeoutMs: number;
+  /** `--k8s-entry ingress`: the HAProxy entry to deploy once the app is available; users' traffic then goes through it */
+  ingress?: KubeIngress;
 }
 
 /**
- * Deploys the run: (presets) builds and loads the image, applies namespace, Deployment,
- * Service, HPA and PDB, waits until the Deployment is available, the NodePort answers
- * /readyz on 127.0.0.1 (or the `--base-url` does) and every replica serves (serving.ts).
+ * Deploys the run: (presets) builds and loads the images, applies namespace, Deployment,
+ * Service, HPA and PDB, waits until the Deployment is available, (`--k8s-entry ingress`)
+ * deploys the HAProxy entry, then waits until the entry's NodePort answers /readyz on
+ * 127.0.0.1 (or the `--base-url` does) and every replica serves through it (serving.ts).
  */
 export async function deployApp(run: KubeRun, o: DeployOptions, cfg: KubeDeployConfig): Promise<void> {
   run.runId = o.runId;
@@ -42,7 +46,7 @@ export async function deployApp(run: KubeRun, o: DeployOptions, cfg: KubeDeployC
   const image = cfg.image ?? APP_IMAGE;
   if (run.o.driver) {
     await buildImages(cfg.runner, run.log);
-    await run.o.driver.loadImages([image], run.log);
+    await run.o.driver.loadImages(cfg.ingress ? [image, LB_IMAGE] : [image], run.log);
   }
   if (o.signal.aborted) throw new HarnessError(`${run.name}: deploy interrupted`, { code: 'interrupted' });
   const apis = await c.apiVersions();
@@ -74,8 +78,15 @@ export async function deployApp(run: KubeRun, o: DeployOptions, cfg: KubeDeployC
     }
   }
   await waitAvailable(run, cfg.deployTimeoutMs, o.signal);
-  const svc = await c.core.readNamespacedService({ name: APP_NAME, namespace: run.namespace });
-  run.port = svc.spec?.ports?.[0]?.nodePort ?? 0;
+  if (cfg.ingress) {
+    await cfg.ingress.deploy(cfg.deployTimeoutMs, o.signal);
+    run.port = cfg.ingress.httpPort;
+    run.entryNode = cfg.ingress.node;
+    run.entryIsLb = true;
+  } else {
+    const svc = await c.core.readNamespacedService({ name: APP_NAME, namespace: run.namespace });
+    run.port = svc.spec?.ports?.[0]?.nodePort ?? 0;
+  }
   if (run.o.baseUrl !== undefined) {
     // the user's path (port-forward, ingress) can only be made once the namespace exists: say where, then wait as long as a deploy may take
     run.log(`${run.name}: waiting for ${run.o.baseUrl}/readyz to answer 200 — point your path there: Service ${APP_NAME} (port 80) in namespace ${run.namespace}, e.g. kubectl --context ${c.context} -n ${run.namespace} port-forward svc/${APP_NAME} 8080:80`);
@@ -126,7 +137,7 @@ async function waitReachable(run: KubeRun, timeoutMs: number, signal: AbortSigna
       hint: `route it to Service ${APP_NAME} port 80 in namespace ${run.namespace}, e.g. kubectl -n ${run.namespace} port-forward --address 127.0.0.2 svc/${APP_NAME} 8080:80`,
     });
   }
-  throw new HarnessError(`${run.name}: NodePort ${run.port} of Service ${APP_NAME} must answer on 127.0.0.1 (got ${status === 0 ? 'no answer' : `HTTP ${status}`} within ${timeoutMs / 1000} s)`, {
+  throw new HarnessError(`${run.name}: NodePort ${run.port} of Service ${run.entryIsLb ? 'lb (HAProxy)' : APP_NAME} must answer on 127.0.0.1 (got ${status === 0 ? 'no answer' : `HTTP ${status}`} within ${timeoutMs / 1000} s)`, {
     code: 'missingEnvironment',
     hint: 'the cluster must publish the NodePort on 127.0.0.1 (kind: extraPortMappings as in clusters/kind/cluster.yaml; minikube: the forwarder container <profile>-capbench-forward made by `npx capbench cluster up minikube`); capbench never port-forwards to a single pod',
   });

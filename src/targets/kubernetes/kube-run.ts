@@ -34,6 +34,10 @@ export class KubeRun {
   namespace = '';
   port = 0;
   hpaApiVersion = '';
+  /** `--k8s-entry ingress`: the node HAProxy runs on, which node crashes leave alone ('' = none) */
+  entryNode = '';
+  /** `--k8s-entry ingress`: users' traffic goes to HAProxy's NodePort (`port`), not the app Service's */
+  entryIsLb = false;
   log: (line: string) => void = () => undefined;
   private client: KubeClient | null = null;
 
@@ -48,9 +52,9 @@ export class KubeRun {
     return this.o.baseUrl ?? `http://127.0.0.1:${this.port}`;
   }
 
-  /** `NodePort N` or `--base-url URL`, for messages */
+  /** `NodePort N`, `HAProxy NodePort N` or `--base-url URL`, for messages */
   get path(): string {
-    return this.o.baseUrl === undefined ? `NodePort ${this.port}` : `--base-url ${this.o.baseUrl}`;
+    return this.o.baseUrl === undefined ? `${this.entryIsLb ? 'HAProxy ' : ''}NodePort ${this.port}` : `--base-url ${this.o.baseUrl}`;
   }
 
   /** the client if one was made (teardown must not create one) */

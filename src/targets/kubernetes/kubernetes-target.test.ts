@@ -43,6 +43,17 @@ describe('KubernetesTarget safety', () => {
     assert.equal(createKubernetesTarget('local-k8s', {}).contextName, 'capbench-local-k8s');
   });
 
+  it('--k8s-entry: nodeport by default, named in describe(); ingress named as the L7 entry; ingress with --base-url is a usage error', () => {
+    const d = new KubernetesTarget({ preset: 'local-k8s', runner: new FakeRunner() }).describe();
+    assert.equal(d.k8sEntry, 'nodeport');
+    assert.match(String(d.entry), /^L4: Service NodePort/);
+    const i = createKubernetesTarget('kind', { entry: 'ingress' }).describe();
+    assert.equal(i.k8sEntry, 'ingress');
+    assert.match(String(i.entry), /^L7: HAProxy in the cluster/);
+    assert.match(String(i.loadBalancer), /^HAProxy \(capbench\/lb:2, Deployment lb, 1 replica\) on node \? — never the crashed node/);
+    assert.throws(() => createKubernetesTarget('kubernetes', { context: 'kind-x', baseUrl: 'http://127.0.0.2:8080', entry: 'ingress' }), (e: HarnessError) => e.exitCode === 2 && /--k8s-entry: ingress must not be combined with --base-url/.test(e.message));
+  });
+
   it('a preset and a context together are a usage error', () => {
     assert.throws(() => new KubernetesTarget({ preset: 'kind', context: 'prod' }), (e: HarnessError) => e.exitCode === 2);
   });

@@ -1,14 +1,15 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { HarnessError } from '../../model/index.ts';
-import { TARGET_ENTRY } from '../entries.ts';
+import { TARGET_ENTRY, type K8sEntry } from '../entries.ts';
 import type { Sampler } from '../../sampling/sampler.ts';
 import { commandRunner, type CommandRunner } from '../command-runner.ts';
 import { needLiveness, type RunIsAlive } from '../run-liveness.ts';
 import type { DeployOptions, Env, Target, TargetCapabilities, Usability } from '../target.ts';
 import { readClusterTiming, timingDescription } from './cluster-timing.ts';
-import { LOCAL_K8S_STATE, PUBLISHED_NODE_PORT, driverForContext, presetDriver, type Applier, type ClusterDriver, type PresetName } from './cluster-drivers.ts';
+import { LB_IMAGE, LOCAL_K8S_STATE, PUBLISHED_NODE_PORT, driverForContext, presetDriver, type Applier, type ClusterDriver, type PresetName } from './cluster-drivers.ts';
 import { deployApp } from './deploy.ts';
 import { applyObjects, errText } from './kube-client.ts';
+import { KubeIngress } from './ingress.ts';
 import { KubeRun } from './kube-run.ts';
 import { kubeCleanup, kubeLeftovers, teardownRun } from './leftovers.ts';
 import { checkContext, type ContextReport } from './context-check.ts';
@@ -50,7 +51,12 @@ export interface KubernetesTargetOptions {
    * pinned. The CLI has judged it (loopback or --allow-remote) before this is made.
    */
   baseUrl?: string;
-  /** NodePort on 127.0.0.1; default: the preset's (kind/minikube 30080), allocated on local-k8s, 30080 on contexts */
+  /**
+   * `--k8s-entry`: users' traffic through the app Service's NodePort (`nodeport`, L4, the
+   * default) or through HAProxy in the cluster (`ingress`, L7, as Compose's); not with `baseUrl`
+   */
+  entry?: K8sEntry;
+  /** NodePort on 127.0.0.1 (of HAProxy's Service with `entry: ingress`); default: the preset's (kind/minikube 30080), allocated on local-k8s, 30080 on contexts */
   nodePort?: number;
   /** deploy: how long the Deployment may take to become available; default 180 000 */
   deployTimeoutMs?: number;
@@ -66,7 +72,8 @@ export interface KubernetesTargetOptions {
 /**
  * `kubernetes`: the app as a Deployment + NodePort Service + HPA + PDB in a namespace of
  * its own, on a preset cluster capbench creates (`local-k8s`, `kind`, `minikube`) or any
- * kubeconfig context. Users' traffic goes through the Service (NodePort on 127.0.0.1).
+ * kubeconfig context. Users' traffic goes through the Service (NodePort on 127.0.0.1), or
+ * with `entry: ingress` through HAProxy in the cluster (ingress.ts) on its own NodePort.
  * One file per concern beside this one: kube-run (client + the run's namespace), deploy,
  * nodes, workloads, replicas, leftovers, sampler.
  */
@@ -78,6 +85,8 @@ export class KubernetesTarget implements Target {
   private readonly context: string | undefined;
   private readonly run: KubeRun;
   private caps: TargetCapabilities | null = null;
+  private readonly entry: K8sEntry;
+  private ingress: KubeIngress | null = null;
   /** the cluster's timing settings, read after deploy (describe() shows them) */
   private timing: Record<string, string | number> = {};
 
@@ -91,6 +100,10 @@ export class KubernetesTarget implements Target {
     this.driver = o.preset !== undefined ? presetDriver(o.preset, this.runner, apply, env) : o.context !== undefined ? driverForContext(o.context, this.runner, apply, env) : undefined;
     this.context = this.driver?.context ?? o.context;
     this.name = o.name ?? o.preset ?? 'kubernetes';
+    this.entry = o.entry ?? 'nodeport';
+    if (this.entry === 'ingress' && o.baseUrl !== undefined) {
+      throw new HarnessError(`--k8s-entry: ingress must not be combined with --base-url (got --base-url ${o.baseUrl})`, { code: 'usage', hint: 'drop --base-url to measure through capbench\'s in-cluster HAProxy, or drop --k8s-entry to measure your own path' });
+    }
     this.run = new KubeRun({ name: this.name, preset: o.preset, context: this.context, driver: this.driver, ...(o.baseUrl === undefined ? {} : { baseUrl: o.baseUrl }) });
   }
 
@@ -129,11 +142,15 @@ export class KubernetesTarget implements Target {
 
   async deploy(o: DeployOptions): Promise<void> {
     const wantPort = this.o.nodePort ?? (this.o.baseUrl !== undefined ? undefined : this.driver ? this.driver.nodePort : PUBLISHED_NODE_PORT);
+    const pullPolicy = this.o.imagePullPolicy ?? this.driver?.imagePullPolicy ?? 'IfNotPresent';
+    // with the HAProxy entry, its Service takes the published NodePort and the app's gets an allocated one
+    this.ingress = this.entry === 'ingress' ? new KubeIngress(this.run, { image: LB_IMAGE, imagePullPolicy: pullPolicy, httpNodePort: wantPort, ...(this.driver && this.driver.nodePort === undefined ? { runtimeHost: '127.0.0.1' } : {}) }) : null;
     await deployApp(this.run, o, {
       runner: this.runner,
       image: this.o.image,
-      imagePullPolicy: this.o.imagePullPolicy ?? this.driver?.imagePullPolicy ?? 'IfNotPresent',
-      nodePort: wantPort,
+      imagePullPolicy: pullPolicy,
+      nodePort: this.ingress ? undefined : wantPort,
+      ...(this.ingress ? { ingress: this.ingress } : {}),
       replicas: this.o.replicas,
       workCpuMs: this.o.workCpuMs,
       workUpstreamMs: this.o.workUpstreamMs,
@@ -154,7 +171,19 @@ export class KubernetesTarget implements Target {
   sampler(): Sampler {
     const client = this.run.existingClient;
     if (client === null || this.run.namespace === '') throw new HarnessError(`${this.name}: sampler() must be called after deploy (got no deployment)`, { code: 'internal' });
-    return new KubeSampler({ kc: client.kc, namespace: this.run.namespace, runSelector: runSelector(this.run.runId), appSelector: appSelector(this.run.runId), hpaApiVersion: this.run.hpaApiVersion });
+    const kube = new KubeSampler({ kc: client.kc, namespace: this.run.namespace, runSelector: runSelector(this.run.runId), appSelector: appSelector(this.run.runId), hpaApiVersion: this.run.hpaApiVersion });
+    const lb = this.ingress?.sampler();
+    if (lb === undefined) return kube;
+    return {
+      start: async (clock, sink) => {
+        await kube.start(clock, sink);
+        await lb.start(clock, sink);
+      },
+      stop: async () => {
+        await lb.stop();
+        await kube.stop();
+      },
+    };
   }
 
   capabilities(): TargetCapabilities {
@@ -198,8 +227,14 @@ export class KubernetesTarget implements Target {
       cpuRequestPerReplica: '100m',
       cpuLimitPerReplica: '250m',
       memoryPerReplica: '64Mi request / 128Mi limit',
-      loadBalancer: this.o.baseUrl === undefined ? `Service NodePort ${this.run.port || '?'} on 127.0.0.1 (kube-proxy)` : `--base-url ${this.o.baseUrl} (the user's path: ingress, LoadBalancer or port-forward) to Service ${APP_NAME}`,
-      entry: this.o.baseUrl === undefined ? TARGET_ENTRY.nodePort : 'as the --base-url path is (ingress, LoadBalancer or port-forward): not known to capbench',
+      k8sEntry: this.o.baseUrl === undefined ? this.entry : 'base-url',
+      loadBalancer:
+        this.o.baseUrl !== undefined
+          ? `--base-url ${this.o.baseUrl} (the user's path: ingress, LoadBalancer or port-forward) to Service ${APP_NAME}`
+          : this.entry === 'ingress'
+            ? `HAProxy (${LB_IMAGE}, Deployment lb, 1 replica) on node ${this.ingress?.node || '?'} — never the crashed node — NodePort ${this.run.port || '?'} on 127.0.0.1; its slots follow Service ${APP_NAME}'s endpoints (filled by capbench through HAProxy's runtime API)`
+            : `Service NodePort ${this.run.port || '?'} on 127.0.0.1 (kube-proxy)`,
+      entry: this.o.baseUrl !== undefined ? 'as the --base-url path is (ingress, LoadBalancer or port-forward): not known to capbench' : this.entry === 'ingress' ? TARGET_ENTRY.ingress : TARGET_ENTRY.nodePort,
       imagePullPolicy: this.o.imagePullPolicy ?? this.driver?.imagePullPolicy ?? 'IfNotPresent',
       ...this.timing,
     };
@@ -207,6 +242,7 @@ export class KubernetesTarget implements Target {
 
   /** Deletes the run's namespace — Deployment, HPA (pinned or not) and all. Idempotent. */
   async teardown(o: { fast: boolean }): Promise<void> {
+    await this.ingress?.stop();
     await teardownRun(this.run, o.fast, this.o.teardownTimeoutMs ?? 180_000);
   }
 
@@ -222,8 +258,8 @@ export class KubernetesTarget implements Target {
 }
 
 /** Target registry factory: preset name (`local-k8s`, `kind`, `minikube`) or `kubernetes` + context. */
-export function createKubernetesTarget(name: PresetName | 'kubernetes', o: { context?: string; baseUrl?: string; allowDestructive?: boolean; env?: Env; runIsAlive?: RunIsAlive }): KubernetesTarget {
-  const common = { allowDestructive: o.allowDestructive ?? false, ...(o.env === undefined ? {} : { env: o.env }), ...(o.runIsAlive === undefined ? {} : { runIsAlive: o.runIsAlive }) };
+export function createKubernetesTarget(name: PresetName | 'kubernetes', o: { context?: string; baseUrl?: string; allowDestructive?: boolean; env?: Env; runIsAlive?: RunIsAlive; entry?: K8sEntry }): KubernetesTarget {
+  const common = { allowDestructive: o.allowDestructive ?? false, ...(o.env === undefined ? {} : { env: o.env }), ...(o.runIsAlive === undefined ? {} : { runIsAlive: o.runIsAlive }), ...(o.entry === undefined ? {} : { entry: o.entry }) };
   if (name === 'kubernetes') return new KubernetesTarget({ ...(o.context === undefined ? {} : { context: o.context }), ...(o.baseUrl === undefined ? {} : { baseUrl: o.baseUrl }), ...common });
   return new KubernetesTarget({ preset: name, ...common });
 }

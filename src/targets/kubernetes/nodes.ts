@@ -11,14 +11,15 @@ function isControlPlane(n: V1Node): boolean {
 
 /**
  * Worker nodes of a cluster whose machines the driver knows how to crash (offered only
- * where destructive faults are allowed: see safety.ts). Says context and server before
- * anything destructive.
+ * where destructive faults are allowed: see safety.ts) — never the node the HAProxy entry
+ * runs on (`--k8s-entry ingress`), as Compose's balancer is never on the crashed host. Says
+ * context and server before anything destructive.
  */
 export function kubeNodes(run: KubeRun, driver: ClusterDriver): NodesCapability {
   return {
     workers: async () => {
       const c = await run.api();
-      const nodes = (await c.core.listNode()).items.filter((n) => !isControlPlane(n));
+      const nodes = (await c.core.listNode()).items.filter((n) => !isControlPlane(n) && n.metadata?.name !== run.entryNode);
       const pods = run.namespace ? await run.appPods() : [];
       return nodes.map((n) => ({
         name: n.metadata?.name ?? '?',

@@ -72,7 +72,8 @@ export class KubeSampler implements Sampler {
     const [hpaGroup, hpaVersion] = this.o.hpaApiVersion.split('/') as [string, string];
     const defs: Array<{ kind: ObjectKind; path: string; apiVersion: string; k8sKind: string; namespaced: boolean; selector?: string }> = [
       { kind: 'node', path: '/api/v1/nodes', apiVersion: 'v1', k8sKind: 'Node', namespaced: false },
-      { kind: 'deployment', path: `/apis/apps/v1/namespaces/${ns}/deployments`, apiVersion: 'apps/v1', k8sKind: 'Deployment', namespaced: true, selector: this.o.runSelector },
+      // the app's Deployment only (the HAProxy entry of `--k8s-entry ingress` is a Deployment of the run too)
+      { kind: 'deployment', path: `/apis/apps/v1/namespaces/${ns}/deployments`, apiVersion: 'apps/v1', k8sKind: 'Deployment', namespaced: true, selector: this.o.appSelector },
       { kind: 'replicaset', path: `/apis/apps/v1/namespaces/${ns}/replicasets`, apiVersion: 'apps/v1', k8sKind: 'ReplicaSet', namespaced: true, selector: this.o.appSelector },
       { kind: 'pod', path: `/api/v1/namespaces/${ns}/pods`, apiVersion: 'v1', k8sKind: 'Pod', namespaced: true, selector: this.o.appSelector },
       { kind: 'hpa', path: `/apis/${hpaGroup}/${hpaVersion}/namespaces/${ns}/horizontalpodautoscalers`, apiVersion: this.o.hpaApiVersion, k8sKind: 'HorizontalPodAutoscaler', namespaced: true, selector: this.o.runSelector },
