@@ -7,7 +7,10 @@ import type { CheckVerdict, HoldOutCheck, PlanChecks, PlanVerification } from '.
 
 const VERDICT_WORDS: Record<CheckVerdict, string> = { pass: 'PASS', fail: 'FAIL', 'not-evidence': 'NOT EVIDENCE' };
 
-const signed = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(1)} %`;
+const signed = (v: number): string => {
+  const r = Math.round(v * 10) / 10;
+  return `${r > 0 ? '+' : ''}${(r === 0 ? 0 : r).toFixed(1)} %`;
+};
 
 function verificationLines(v: PlanVerification | null, note: string): string[] {
   if (v === null) return [`- **Verification**: ${note}`];
