@@ -43,6 +43,8 @@ describe('judgeVerification', () => {
     const host = judgeVerification(input(step({ bound: 'host', hostBoundS: 14 })));
     assert.equal(host.verdict, 'not-evidence');
     assert.match(host.reason, /^host-bound: .* 14 of 15 s/);
+    const both = judgeVerification(input(step({ bound: 'generator', generatorBoundS: 1, hostBoundS: 13 })));
+    assert.match(both.reason, /^generator-bound: .* 1 of 15 s, and the machine's CPU was ≥ 95 % busy in 13 of 15 s/);
   });
 
   it('NOT EVIDENCE without a measured step, with the failure', () => {

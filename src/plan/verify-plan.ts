@@ -71,11 +71,13 @@ export function judgeVerification(i: VerifyInput): PlanVerification {
   const measured = { throughputRps: s.achievedRps, p95Ms: s.p95Ms, errorRate: s.errorRate, requests: s.requests, measuredS, generatorBoundS: s.generatorBoundS, hostBoundS: s.hostBoundS, bound: s.bound };
   const errorPct = i.predicted.rateRps > 0 ? (100 * (s.achievedRps - i.predicted.rateRps)) / i.predicted.rateRps : null;
   const out = { ...base, measured, errorPct };
+  const generator = `the load generator could not keep its schedule in ${s.generatorBoundS} of ${measuredS} s`;
+  const host = `the machine's CPU was ≥ 95 % busy in ${s.hostBoundS} of ${measuredS} s`;
   if (s.bound === 'generator') {
-    return { ...out, verdict: 'not-evidence', reason: `generator-bound: the load generator could not keep its schedule in ${s.generatorBoundS} of ${measuredS} s — the figures are the generator's, not the app's` };
+    return { ...out, verdict: 'not-evidence', reason: `generator-bound: ${generator}${s.hostBoundS > 0 ? `, and ${host}` : ''} — the figures are the generator's, not the app's` };
   }
   if (s.bound === 'host') {
-    return { ...out, verdict: 'not-evidence', reason: `host-bound: the machine's CPU was ≥ 95 % busy in ${s.hostBoundS} of ${measuredS} s — generator, balancer and app shared a saturated host` };
+    return { ...out, verdict: 'not-evidence', reason: `host-bound: ${host}${s.generatorBoundS > 0 ? `, and ${generator}` : ''} — generator, balancer and app shared a saturated host` };
   }
   const broken: string[] = [];
   if (s.p95Ms === null) broken.push('no request succeeded');
