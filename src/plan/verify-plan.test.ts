@@ -78,6 +78,14 @@ describe('verifyRow', () => {
     assert.equal(verifyRow(plan, 'local', 100).users, 100);
   });
 
+  it('a verification run passed with the capacity runs is never pooled into the fit', () => {
+    const check = syntheticRun('capacity', [syntheticCapacityTarget({ name: 'local', kind: 'local', usl: { ...USL, lambdaRps: 5 }, replicas: [2] })], 'verify-run');
+    check.targets[0]!.capacity!.verifies = { users: 50, predictedRps: 49 };
+    const withIt = buildCapacityPlan([...runs, check], [...runs.map((r) => r.runId), check.runId], plan.options);
+    assert.deepEqual(withIt.models[0]!.observations, plan.models[0]!.observations);
+    assert.deepEqual(withIt.rows, plan.rows);
+  });
+
   it('bad input is a usage error naming the flag', () => {
     const code = (f: () => unknown, re: RegExp): void => {
       assert.throws(f, (e: unknown) => e instanceof HarnessError && e.exitCode === ExitCode.usage && re.test(e.message));
