@@ -115,6 +115,7 @@ describe('capbench plan', () => {
     ['--target without --verify', ['--users', '10', '--target', 'compose'], /--target: must go with --verify/],
     ['--verify-users not one of --users', ['--users', '10,50', '--verify', '--target', 'compose', '--verify-users', '20'], /--verify-users: must be one of --users 10,50 \(got 20\)/],
     ['--quick without --verify', ['--users', '10', '--quick'], /--quick: must go with --verify/],
+    ['--driver without --verify', ['--users', '10', '--driver', 'k6'], /--driver: must go with --verify/],
   ] as const) {
     it(`refuses ${name} (exit 2) before anything runs`, async () => {
       const r = await cli(['plan', capRun, ...args, '--out', join(root, 'pv'), '--verify-out', join(root, 'verify-runs')], { cwd: root });

@@ -1,5 +1,6 @@
 /** `capbench plan`: the capacity plan from saved capacity runs (src/plan), printed and written. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { driverChoices } from '../load/select-driver.ts';
 import { join, resolve } from 'node:path';
 import { checkOutDir } from './run-flags.ts';
 import { number, numberList } from './flag-parsers.ts';
@@ -57,6 +58,7 @@ export function addPlanCommand(program: Command, io: Io): void {
     .option('--quick', '--verify: hold the rate ~20 s (5 s settling) instead of ~60 s (10 s)')
     .option('--time-scale <factor>', '--verify: scale the hold and warm-up durations', number('--time-scale', 0.01, 10, 'e.g. --time-scale 0.5'))
     .option('--verify-out <dir>', '--verify: where the verification run directory goes', 'reports')
+    .addOption(new Option('--driver <name>', '--verify: load driver (default: the one the capacity runs used)').choices([...driverChoices]))
     .action(async (dirs: string[], flags: PlanFlags) => {
       if (flags.out !== undefined) checkOutDir('--out', flags.out, io.cwd);
       checkVerifyFlags(flags, io.cwd);

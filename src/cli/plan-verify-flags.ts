@@ -9,6 +9,8 @@ export interface VerifyFlags {
   quick?: boolean;
   timeScale?: number;
   verifyOut: string;
+  /** auto | k6 | builtin; default the driver the plan's capacity runs used */
+  driver?: string;
   users: number[];
 }
 
@@ -22,6 +24,7 @@ export function checkVerifyFlags(f: VerifyFlags, cwd: string): void {
     if (f.verifyUsers !== undefined) needsVerify('--verify-users');
     if (f.quick) needsVerify('--quick');
     if (f.timeScale !== undefined) needsVerify('--time-scale');
+    if (f.driver !== undefined) needsVerify('--driver');
     return;
   }
   if (f.target === undefined) {

@@ -14,11 +14,12 @@ import { ProgressPrinter } from './progress.ts';
 import { installSignals } from './signals.ts';
 import type { VerifyFlags } from './plan-verify-flags.ts';
 
-/** The SLO the plan's capacity runs judged `target` by (so the check uses the plan's own limits). */
-function planSlo(runs: readonly RunRecord[], target: string): { p95Ms: number; errorRate: number } {
-  const cap = runs.flatMap((r) => r.targets).find((t) => t.name === target && t.capacity && !t.capacity.verifies)?.capacity;
-  if (!cap) throw new HarnessError(`--target: ${target} must have capacity figures in the plan's runs (got none)`, { code: 'usage', hint: 'verify a target the capacity runs measured' });
-  return cap.slo;
+/** The SLO the plan's capacity runs judged `target` by, and their driver (so the check measures as they did). */
+function planMeasuredBy(runs: readonly RunRecord[], target: string): { slo: { p95Ms: number; errorRate: number }; driver: RunRecord['driver'] } {
+  const run = runs.find((r) => r.targets.some((t) => t.name === target && t.capacity && !t.capacity.verifies));
+  const cap = run?.targets.find((t) => t.name === target)?.capacity;
+  if (!run || !cap) throw new HarnessError(`--target: ${target} must have capacity figures in the plan's runs (got none)`, { code: 'usage', hint: 'verify a target the capacity runs measured' });
+  return { slo: cap.slo, driver: run.driver };
 }
 
 /**
@@ -31,7 +32,7 @@ export async function verifyPlan(plan: CapacityPlan, runs: readonly RunRecord[],
   const { runPlanVerification } = await import('../run/plan-verify-run.ts');
   const target = flags.target!;
   const row = verifyRow(plan, target, flags.verifyUsers);
-  const slo = planSlo(runs, target);
+  const { slo, driver: runsDriver } = planMeasuredBy(runs, target);
   const rateRps = verifyRateRps(row);
   const predicted = { rateRps: row.loadRps, ...predictedAt(plan, target, row.replicas) };
   io.out(`plan --verify: ${target}, ${row.users} users → ${row.replicas} replicas pinned, ${rateRps} req/s held (the plan's predicted ${row.loadRps.toFixed(1)} req/s)\n`);
@@ -39,7 +40,7 @@ export async function verifyPlan(plan: CapacityPlan, runs: readonly RunRecord[],
   const detach = io.installSignalHandlers ? installSignals(interrupt, io.err) : () => {};
   const log = (l: string): void => io.out(l + '\n');
   try {
-    const driver = io.driver ?? (await selectDriver('builtin', { harnessVersion: harnessVersion(), env: io.env, log }));
+    const driver = io.driver ?? (await selectDriver(flags.driver ?? runsDriver, { harnessVersion: harnessVersion(), env: io.env, log }));
     const r = await runPlanVerification({
       target,
       replicas: row.replicas,

@@ -7,7 +7,7 @@
  * marked `verifies` so `capbench plan` never pools it into a fit. Called once per
  * `plan --verify`; blocks for deploy + warm-up + one step + teardown.
  */
-import { HarnessError, type CapacityStep } from '../model/index.ts';
+import type { CapacityStep } from '../model/index.ts';
 import { writeRunRecord } from '../store/run-store.ts';
 import { runScenario, type RunOptions } from './run.ts';
 
@@ -32,9 +32,6 @@ export interface PlanVerifyOutcome {
 
 /** Run the verification; never throws for a failed leg (the outcome says so), only for bad input. */
 export async function runPlanVerification(o: PlanVerifyOptions): Promise<PlanVerifyOutcome> {
-  if (o.driver.name !== 'builtin') {
-    throw new HarnessError(`plan --verify: the load driver must be builtin (got ${o.driver.name}: k6 rebuilds the capacity ladder by name and cannot hold one rate)`, { code: 'internal' });
-  }
   const outcome = await runScenario({ ...o, scenario: 'capacity', targets: o.target, model: 'open', replicas: [o.replicas], holdRps: o.rateRps });
   const run = outcome.record.targets.find((t) => t.capacity !== undefined);
   if (run?.capacity) {

@@ -75,7 +75,7 @@ export interface RunOutcome {
 export async function runScenario(o: RunOptions): Promise<RunOutcome> {
   const capacity = o.scenario === 'capacity';
   const ladderPlan = loadPlan(o.scenario, { quick: o.quick, model: capacity ? 'open' : o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }), ...(o.slo === undefined ? {} : { slo: o.slo }), ...(o.connections === undefined ? {} : { connections: o.connections }) });
-  const plan = capacity && o.holdRps !== undefined ? { ...ladderPlan, profile: capacityHold(ladderPlan.profile, o.holdRps) } : ladderPlan;
+  const plan = capacity && o.holdRps !== undefined ? { ...ladderPlan, profile: capacityHold(ladderPlan.profile, o.holdRps), holdRps: o.holdRps } : ladderPlan;
   const { targets, skipped } = await prepareTargets(o.targets, plan.profile.faults, { create: o.createTarget ?? createTarget, targetOptions: o.targetOptions, emit: o.onProgress });
   const time = o.time ?? realTime;
   const replicas = capacity ? o.replicas ?? DEFAULT_REPLICAS : null;
