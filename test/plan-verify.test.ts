@@ -51,7 +51,7 @@ test('plan --verify --target local --quick: the plan\'s size deployed, its rate 
   assert.equal(m.measuredS, 15, 'quick: 20 s held, the first 5 s settling');
   assert.ok(m.requests > 0 && m.throughputRps > 0, said);
   assert.ok(m.p95Ms !== null && m.p95Ms > 0, said);
-  assert.equal(v.errorPct, (100 * (m.throughputRps - v.predicted.rateRps)) / v.predicted.rateRps);
+  assert.equal(v.errorPct, (100 * (m.throughputRps - v.offeredRps)) / v.offeredRps);
   if (v.verdict === 'not-evidence') assert.match(v.reason, /^(generator|host)-bound/, said);
 
   // the verification run is saved like any run, marked so a plan never pools it
@@ -64,6 +64,6 @@ test('plan --verify --target local --quick: the plan\'s size deployed, its rate 
 
   const md = readFileSync(join(out, 'plan.md'), 'utf8');
   assert.match(md, new RegExp(`\\*\\*Verification\\*\\* \\(local, ${users} users, 2 replicas pinned, ${v.offeredRps} req/s offered .*\\*\\*(PASS|NOT EVIDENCE)\\*\\*`));
-  assert.match(md, /prediction error \(measured throughput vs the predicted rate\): [-+]?\d+\.\d %/);
+  assert.match(md, /prediction error \(measured throughput vs the rate offered\): [-+]?\d+\.\d %/);
   assert.match(r.out, /## Self-checks/);
 });

@@ -40,7 +40,7 @@ export interface PlanVerification {
     bound: 'app' | 'generator' | 'host';
   } | null;
   slo: { p95Ms: number; errorRate: number };
-  /** (measured throughput − predicted rate) / predicted rate × 100; null without a measurement */
+  /** (measured throughput − offered rate) / offered rate × 100 (the rate the plan said this size carries); null without a measurement */
   errorPct: number | null;
   verdict: CheckVerdict;
   /** why, in words (names the limit broken, or which of generator/host was bound) */

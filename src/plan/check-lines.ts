@@ -22,7 +22,7 @@ function verificationLines(v: PlanVerification | null, note: string): string[] {
     m === null
       ? '  - measured: nothing'
       : `  - measured over ${m.measuredS} s: ${m.throughputRps.toFixed(1)} req/s, p95 ${m.p95Ms === null ? '—' : `${Math.round(m.p95Ms)} ms`} (SLO ${v.slo.p95Ms} ms), errors ${(100 * m.errorRate).toFixed(2)} % (SLO ${(100 * v.slo.errorRate).toFixed(2)} %), ${m.requests} requests; generator-bound ${m.generatorBoundS} s, host-bound ${m.hostBoundS} s`,
-    ...(v.errorPct === null ? [] : [`  - prediction error (measured throughput vs the predicted rate): ${signed(v.errorPct)}`]),
+    ...(v.errorPct === null ? [] : [`  - prediction error (measured throughput vs the rate offered): ${signed(v.errorPct)}`]),
     `  - the run: ${v.runDir}`,
   ];
 }

@@ -69,7 +69,8 @@ export function judgeVerification(i: VerifyInput): PlanVerification {
   }
   const measuredS = s.endS - s.startS - s.settleS;
   const measured = { throughputRps: s.achievedRps, p95Ms: s.p95Ms, errorRate: s.errorRate, requests: s.requests, measuredS, generatorBoundS: s.generatorBoundS, hostBoundS: s.hostBoundS, bound: s.bound };
-  const errorPct = i.predicted.rateRps > 0 ? (100 * (s.achievedRps - i.predicted.rateRps)) / i.predicted.rateRps : null;
+  // against the rate offered, not the unrounded prediction: the rounding is not the plan's error
+  const errorPct = i.offeredRps > 0 ? (100 * (s.achievedRps - i.offeredRps)) / i.offeredRps : null;
   const out = { ...base, measured, errorPct };
   const generator = `the load generator could not keep its schedule in ${s.generatorBoundS} of ${measuredS} s`;
   const host = `the machine's CPU was ≥ 95 % busy in ${s.hostBoundS} of ${measuredS} s`;
