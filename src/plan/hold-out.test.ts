@@ -90,4 +90,16 @@ describe('holdOutCheck', () => {
     assert.deepEqual(holdOut, []);
     assert.match(holdOutNotes[0]!, /compose: no hold-out check — it needs capacity at SLO at 3 or more replica counts \(got 1, 2\)/);
   });
+
+  it('names why a probed count has no capacity when that leaves too few for a check', () => {
+    const runs = runsOf(AMDAHL, [1, 2, 3]).map((r) => {
+      const at1 = r.targets[0]!.capacity!.byReplicas.find((b) => b.replicas === 1)!;
+      at1.capacityAtSloRps = null;
+      at1.steps = at1.steps.map((s) => ({ ...s, bound: 'generator' as const, generatorBoundS: 15 }));
+      return r;
+    });
+    const c = holdOutCheck(modelOf(runs), runs, OPTS);
+    assert.equal(typeof c, 'string');
+    assert.match(String(c), /\(got 2, 3\); no capacity at SLO was measured at 1 replicas: 3 of its steps were generator-bound/);
+  });
 });

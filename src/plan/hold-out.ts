@@ -53,7 +53,8 @@ export function holdOutCheck(model: Pick<TargetModel, 'target' | 'observations'>
   const held = counts[counts.length - 1];
   const fitOn = model.observations.filter((ob) => ob.replicas !== held);
   if (held === undefined || counts.length < 3 || fitOn.length < 2) {
-    return `${model.target}: no hold-out check — it needs capacity at SLO at 3 or more replica counts (got ${model.observations.map((ob) => ob.replicas).join(', ') || 'none'})`;
+    const missing = counts.filter((n) => !model.observations.some((ob) => ob.replicas === n)).map((n) => boundNote(n, probed.get(n) ?? [], null));
+    return `${model.target}: no hold-out check — it needs capacity at SLO at 3 or more replica counts (got ${model.observations.map((ob) => ob.replicas).join(', ') || 'none'})${missing.map((m) => `; ${m}`).join('')}`;
   }
   let fit;
   try {
