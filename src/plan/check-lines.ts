@@ -13,7 +13,7 @@ const signed = (v: number): string => {
 };
 
 function verificationLines(v: PlanVerification | null, note: string): string[] {
-  if (v === null) return [`- **Verification**: ${note}`];
+  if (v === null) return [`- **Verification**: not verified — ${note} (\`npx capbench plan … --verify --target T\` deploys one and measures it)`];
   const m = v.measured;
   const p = v.predicted;
   return [

@@ -13,7 +13,7 @@ import type { CapacityPlan, PlanRow } from '../model/plan.ts';
 import { fitUslWithBand } from './usl-band.ts';
 
 /** What a plan built without `--verify` says about it. */
-export const NOT_VERIFIED = 'not verified: nothing was measured at the recommended sizes — `npx capbench plan … --verify --target T` deploys one and measures it';
+export const NOT_VERIFIED = 'nothing was measured at the recommended sizes';
 
 /** The row `--verify --target T [--verify-users N]` checks: N defaults to the first of --users. Throws usage (2) naming the flag. */
 export function verifyRow(plan: Pick<CapacityPlan, 'rows' | 'options'>, target: string, users?: number): PlanRow & { replicas: number; predictedRps: number; predictedLowerRps: number } {
