@@ -100,6 +100,6 @@ describe('holdOutCheck', () => {
     });
     const c = holdOutCheck(modelOf(runs), runs, OPTS);
     assert.equal(typeof c, 'string');
-    assert.match(String(c), /\(got 2, 3\); no capacity at SLO was measured at 1 replicas: 3 of its steps were generator-bound/);
+    assert.match(String(c), /\(got 2, 3\); no capacity at SLO was measured at 1 replica: 3 of its steps were generator-bound/);
   });
 });

@@ -36,14 +36,14 @@ function boundNote(n: number, entries: readonly ReplicaCapacity[], measured: num
     const bound = entries.flatMap((e) => e.steps).filter((s) => s.bound !== 'app');
     const kind = bound.some((s) => s.bound === 'host') ? 'host' : bound.length > 0 ? 'generator' : null;
     return kind === null
-      ? `no capacity at SLO was measured at ${n} replicas: no step met the SLO there`
-      : `no capacity at SLO was measured at ${n} replicas: ${bound.length} of its steps were ${BOUND_WORDS[kind]}`;
+      ? `no capacity at SLO was measured at ${n} replica${n === 1 ? '' : 's'}: no step met the SLO there`
+      : `no capacity at SLO was measured at ${n} replica${n === 1 ? '' : 's'}: ${bound.length} of its steps were ${BOUND_WORDS[kind]}`;
   }
   const floors = entries.filter((e) => e.capacityIsLowerBound);
   if (floors.length === 0) return null;
   const after = floors.flatMap((e) => e.steps.filter((s) => e.kneeStepIndex !== null && s.index > e.kneeStepIndex).slice(0, 1));
   const kind = after.some((s) => s.bound === 'host') ? 'host' : 'generator';
-  return `the measured capacity at ${n} replicas is only a floor: the step after its knee was ${BOUND_WORDS[kind]} — measure again on a quiet machine`;
+  return `the measured capacity at ${n} replica${n === 1 ? '' : 's'} is only a floor: the step after its knee was ${BOUND_WORDS[kind]} — measure again on a quiet machine`;
 }
 
 /** The hold-out check of one target's model, or a note saying why there is none. */
