@@ -17,6 +17,13 @@ const modelOf = (runs: RunRecord[]): { target: string; observations: Array<{ rep
   return { target: 'compose', observations: [...by.entries()].sort((a, b) => a[0] - b[0]).map(([replicas, throughputRps]) => ({ replicas, throughputRps })) };
 };
 const OPTS = { resamples: 200 };
+/** the runs with count `n` generator-bound throughout: no capacity at SLO measured there */
+const generatorBoundAt = (n: number, runs: RunRecord[]): RunRecord[] => runs.map((r) => {
+  const at = r.targets[0]!.capacity!.byReplicas.find((b) => b.replicas === n)!;
+  at.capacityAtSloRps = null;
+  at.steps = at.steps.map((s) => ({ ...s, bound: 'generator' as const, generatorBoundS: 15 }));
+  return r;
+});
 
 describe('holdOutCheck', () => {
   it('a fit on 1–2 (σ only) predicts 3 of a known Amdahl curve, within ±20 % and close to the truth', () => {
@@ -71,12 +78,7 @@ describe('holdOutCheck', () => {
   });
 
   it('says why when the largest count measured no capacity at all (generator-bound)', () => {
-    const runs = runsOf(AMDAHL, [1, 2, 3]).map((r) => {
-      const at3 = r.targets[0]!.capacity!.byReplicas.find((b) => b.replicas === 3)!;
-      at3.capacityAtSloRps = null;
-      at3.steps = at3.steps.map((s) => ({ ...s, bound: 'generator' as const, generatorBoundS: 15 }));
-      return r;
-    });
+    const runs = generatorBoundAt(3, runsOf(AMDAHL, [1, 2, 3]));
     const c = holdOutCheck(modelOf(runs), runs, OPTS);
     assert.ok(typeof c !== 'string');
     assert.equal(c.measured, null);
@@ -92,12 +94,7 @@ describe('holdOutCheck', () => {
   });
 
   it('names why a probed count has no capacity when that leaves too few for a check', () => {
-    const runs = runsOf(AMDAHL, [1, 2, 3]).map((r) => {
-      const at1 = r.targets[0]!.capacity!.byReplicas.find((b) => b.replicas === 1)!;
-      at1.capacityAtSloRps = null;
-      at1.steps = at1.steps.map((s) => ({ ...s, bound: 'generator' as const, generatorBoundS: 15 }));
-      return r;
-    });
+    const runs = generatorBoundAt(1, runsOf(AMDAHL, [1, 2, 3]));
     const c = holdOutCheck(modelOf(runs), runs, OPTS);
     assert.equal(typeof c, 'string');
     assert.match(String(c), /\(got 2, 3\); no capacity at SLO was measured at 1 replica: 3 of its steps were generator-bound/);
