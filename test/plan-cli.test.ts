@@ -109,6 +109,33 @@ describe('capbench plan', () => {
     });
   }
 
+  for (const [name, args, pattern] of [
+    ['--verify without --target', ['--users', '10', '--verify'], /^capbench: --verify: must name the target to measure on with --target T \(got no --target\)/m],
+    ['--verify --target not in the plan', ['--users', '10', '--verify', '--target', 'kind'], /--target: must be a target of the plan's capacity runs, one of compose, local-k8s \(got kind\)/],
+    ['--target without --verify', ['--users', '10', '--target', 'compose'], /--target: must go with --verify/],
+    ['--verify-users not one of --users', ['--users', '10,50', '--verify', '--target', 'compose', '--verify-users', '20'], /--verify-users: must be one of --users 10,50 \(got 20\)/],
+    ['--quick without --verify', ['--users', '10', '--quick'], /--quick: must go with --verify/],
+    ['--driver without --verify', ['--users', '10', '--driver', 'k6'], /--driver: must go with --verify/],
+  ] as const) {
+    it(`refuses ${name} (exit 2) before anything runs`, async () => {
+      const r = await cli(['plan', capRun, ...args, '--out', join(root, 'pv'), '--verify-out', join(root, 'verify-runs')], { cwd: root });
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, pattern);
+      assert.match(r.err, /hint: /);
+      assert.ok(!existsSync(join(root, 'verify-runs')), 'no verification run was started');
+    });
+  }
+
+  it('a plan without --verify says "not verified" (plan.json verification: null) and checks itself on the held-out count', async () => {
+    const r = await cli(['plan', capRun, '--users', '10', '--out', join(root, 'p7')], { cwd: root });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\*\*Verification\*\*: not verified/);
+    assert.match(r.out, /\*\*Hold-out\*\* compose: fit on 1, 2 replicas predicts [\d.]+ req\/s \[95 % band [\d.]+, [\d.]+\] at 3; measured [\d.]+ req\/s \(error [-+]?[\d.]+ %\) — within ±20 %/);
+    const plan = JSON.parse(readFileSync(join(root, 'p7', 'plan.json'), 'utf8')) as { verification: unknown; holdOut: Array<{ target: string; fitOnCounts: number[]; predictedCount: number; within20pct: boolean | null }> };
+    assert.equal(plan.verification, null);
+    assert.deepEqual(plan.holdOut.map((h) => [h.target, h.fitOnCounts, h.predictedCount, h.within20pct]), [['compose', [1, 2], 3, true], ['local-k8s', [1, 2], 3, true]]);
+  });
+
   it('refuses a run that is not a capacity run (exit 3) and says what to run', async () => {
     const r = await cli(['plan', spikeRun, '--users', '10'], { cwd: root });
     assert.equal(r.code, 3);

@@ -59,6 +59,9 @@ const coverage: Record<string, Coverage> = {
   'npx capbench run spike --target kubernetes --context staging --base-url https://app.staging.example --allow-remote': { how: 'run by test', test: 'test/base-url.test.ts' },
   'npx capbench run spike --target local --driver k6 --k6-out csv=k6.csv': { how: 'run by test', test: 'test/e2e/k6-local.test.ts' },
   'npx capbench plan reports/<capacity-run> --users 100,1000,10000': { how: 'run by test', test: 'test/plan-cli.test.ts' },
+  'npx capbench plan reports/<capacity-run> --users 100,1000 --verify --target local --quick': { how: 'run by test', test: 'test/plan-verify.test.ts' },
+  // the Plan section rendered from a plan.json beside synthetic capacity runs
+  'npx capbench report reports/<capacity-run>': { how: 'run by test', test: 'src/report/plan.test.ts' },
   // the nightly runs each scenario in a job of its own (`capbench run "$SCENARIO"`, what `run all` loops over)
   'npm run bench:crash': { how: 'covered by the nightly workflow', evidence: /scenario: \[.*node-crash.*\][\s\S]*npx capbench run "\$SCENARIO" --target compose,kind/ },
   'npm run bench:rollout': { how: 'covered by the nightly workflow', evidence: /scenario: \[.*rolling-update.*\][\s\S]*npx capbench run "\$SCENARIO" --target compose,kind/ },

@@ -15,12 +15,14 @@
  *               harness passes the SLO it judges with, so both agree
  *   FROM_STEP   capacity only: start the step ladder at step k (the harness starts a larger
  *               replica count higher up); MODEL defaults to open there and closed is refused
+ *   HOLD_RPS    capacity only: hold this one rate (whole req/s) for one step instead of the
+ *               ladder (`capbench plan --verify`); FROM_STEP does not go with it
  */
 import http from 'k6/http';
 import { sleep } from 'k6';
 import { Counter } from 'k6/metrics';
 import type { Options, Scenario } from 'k6/options';
-import { capacityFromStep, connectionModels, durationS, pickRequest, profiles, scaleTime, type ConnectionModel, type LoadModel, type Profile, type ScenarioName, type Slo, type Variant } from '../lib/index.ts';
+import { capacityFromStep, capacityHold, connectionModels, durationS, pickRequest, profiles, scaleTime, type ConnectionModel, type LoadModel, type Profile, type ScenarioName, type Slo, type Variant } from '../lib/index.ts';
 
 /** Counted once per response; tags carry the app's `X-App-Version` / `X-Served-By` (k6's JSON output has no headers). */
 export const versionMetricName = 'capbench_version';
@@ -83,8 +85,17 @@ export function selectModel(scenario: ScenarioName, openOnly = false): LoadModel
   return model;
 }
 
-/** The capacity ladder from FROM_STEP on (default 0 = the whole ladder). Throws (k6 exits 107) on bad values. */
+/**
+ * The capacity ladder from FROM_STEP on (default 0 = the whole ladder), or held at HOLD_RPS
+ * for one step. Throws (k6 exits 107) on bad values.
+ */
 function selectFromStep(scenario: ScenarioName, p: Profile): Profile {
+  const hold = env('HOLD_RPS');
+  if (hold !== undefined) {
+    const rps = Number(hold);
+    if (!Number.isInteger(rps) || rps < 1) throw new Error(`${scenario}.ts: HOLD_RPS must be a whole number of requests/s ≥ 1 (got ${JSON.stringify(hold)})`);
+    return capacityHold(p, rps);
+  }
   const text = env('FROM_STEP');
   if (text === undefined) return p;
   const k = Number(text);

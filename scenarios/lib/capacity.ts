@@ -53,3 +53,27 @@ export function capacityFromStep(p: Profile, fromStep: number): Profile {
   const totalS = rateStages.reduce((s, st) => s + st.durationS, 0);
   return { ...p, startRate: rates[fromStep]!, rateStages, stages: [{ durationS: totalS, target: p.stages[0]?.target ?? 1 }] };
 }
+
+/**
+ * The capacity profile held at one rate for one step (`capbench plan --verify`: the plan's
+ * predicted rate at its recommended size): the same step length, settling and everything
+ * else as the ladder's, so the probe's step machinery measures it. `rps` is a whole
+ * request/s ≥ 1. The builtin driver runs it; k6 rebuilds profiles by name and cannot.
+ */
+export function capacityHold(p: Profile, rps: number): Profile {
+  const ladder = p.capacity;
+  if (ladder === undefined) throw new Error(`capacity: only the capacity profile can be held at one rate (got ${p.scenario})`);
+  if (!(Number.isInteger(rps) && rps >= 1)) throw new Error(`capacity: the held rate must be a whole request/s ≥ 1 (got ${rps})`);
+  const held: CapacityLadder = { ...ladder, startRps: rps, capRps: rps };
+  const rateStages = ladderStages(held);
+  const totalS = rateStages.reduce((s, st) => s + st.durationS, 0);
+  return {
+    ...p,
+    description: `Arrival rate held at ${rps} req/s for ${held.stepS} s (the first ${held.settleS} s settling): a plan's predicted rate`,
+    startRate: rps,
+    rateStages,
+    stages: [{ durationS: totalS, target: p.stages[0]?.target ?? 1 }],
+    maxVUs: Math.max(p.maxVUs, rps),
+    capacity: held,
+  };
+}

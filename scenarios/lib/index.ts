@@ -4,7 +4,7 @@ import { capacityFull, capacityQuick } from './capacity.ts';
 import { nodeCrashFull, nodeCrashQuick, rollingUpdateFull, rollingUpdateQuick } from './steady.ts';
 
 export * from './profile.ts';
-export { capacityFromStep, ladderRates, ladderStages, scaleLadder, type CapacityLadder } from './capacity.ts';
+export { capacityFromStep, capacityHold, ladderRates, ladderStages, scaleLadder, type CapacityLadder } from './capacity.ts';
 
 /** Every profile by scenario name and variant. A name without a profile does not compile. */
 export const profiles: Record<ScenarioName, Record<Variant, Profile>> = {

@@ -1,17 +1,19 @@
 /** `capbench plan`: the capacity plan from saved capacity runs (src/plan), printed and written. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { driverChoices } from '../load/select-driver.ts';
 import { join, resolve } from 'node:path';
 import { checkOutDir } from './run-flags.ts';
 import { number, numberList } from './flag-parsers.ts';
 import type { Io } from './program.ts';
 import { ExitCode, HarnessError } from '../model/index.ts';
 import type { Prices } from '../model/plan.ts';
+import { checkVerifyFlags, type VerifyFlags } from './plan-verify-flags.ts';
 
 /** CPU of one app replica and of the balancer in clusters/compose/compose.yaml (`cpus`). */
 const COMPOSE_REPLICA_CPU = 0.25;
 const COMPOSE_BALANCER_CPU = 0.5;
 
-interface PlanFlags {
+interface PlanFlags extends VerifyFlags {
   users: number[]; headroom: number; responseMs?: number; nodeCpu: number; nodeMemory: number; podCpu?: number; podMemory: number; hostCpu: number;
   traffic?: string; priceVcpuHour?: number; priceNodeHour?: number; priceHostHour?: number; out?: string;
   baseline?: string[]; failOnRegression?: boolean;
@@ -50,8 +52,16 @@ export function addPlanCommand(program: Command, io: Io): void {
     .option('--baseline <dirs...>', 'earlier capacity runs: flag a target whose per-replica capacity (λ) fell below their band')
     .option('--fail-on-regression', 'exit 5 when --baseline flags a target')
     .option('--out <dir>', 'where plan.json, plan.csv, plan.md go (default <first run>/plan)')
+    .option('--verify', 'check the plan by measurement: deploy its replica count for one user count on --target, pinned, and hold the predicted request rate (PASS / FAIL / NOT EVIDENCE; exit 5 unless PASS)')
+    .option('--target <name>', '--verify: the target to measure on (one of the plan\'s targets: local, compose, local-k8s, kind, …)')
+    .option('--verify-users <n>', '--verify: the user count to check, one of --users (default the first)', number('--verify-users', 0, Number.MAX_SAFE_INTEGER, 'one of the --users counts, e.g. --verify-users 100'))
+    .option('--quick', '--verify: hold the rate ~20 s (5 s settling) instead of ~60 s (10 s)')
+    .option('--time-scale <factor>', '--verify: scale the hold and warm-up durations', number('--time-scale', 0.01, 10, 'e.g. --time-scale 0.5'))
+    .option('--verify-out <dir>', '--verify: where the verification run directory goes', 'reports')
+    .addOption(new Option('--driver <name>', '--verify: load driver (default: the one the capacity runs used)').choices([...driverChoices]))
     .action(async (dirs: string[], flags: PlanFlags) => {
       if (flags.out !== undefined) checkOutDir('--out', flags.out, io.cwd);
+      checkVerifyFlags(flags, io.cwd);
       const prices = checkPrices(flags);
       const { readFileSync } = await import('node:fs');
       const { parseTraffic } = await import('../plan/cost-plan.ts');
@@ -94,8 +104,12 @@ export function addPlanCommand(program: Command, io: Io): void {
         plan.regressions = capacityRegressions(plan, buildCapacityPlan(base, flags.baseline, plan.options));
       }
       plan.cost = planDayCosts(plan, plan.options, { ...(traffic ? { traffic, trafficFile: flags.traffic } : {}), prices });
+      if (flags.verify) {
+        const { verifyPlan } = await import('./plan-verify.ts');
+        await verifyPlan(plan, runs, flags, io);
+      }
       io.out(planMarkdown(plan));
-      if (flags.failOnRegression && plan.regressions?.some((r) => r.flagged)) io.exitCode = ExitCode.gatesFailed;
+      if (flags.failOnRegression && plan.regressions?.some((r) => r.flagged)) io.exitCode ??= ExitCode.gatesFailed;
       for (const p of writePlanFiles(plan, flags.out === undefined ? join(paths[0]!, 'plan') : resolve(io.cwd, flags.out))) io.out(`plan: ${p}\n`);
     });
 }

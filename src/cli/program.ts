@@ -26,7 +26,7 @@ import { createTarget, targetNames, targetOptionsFromEnv, type TargetOptions } f
  * from leftovers, and the settings of the environment (CAPBENCH_COMPOSE). Throws HarnessError
  * (usage) on a bad setting.
  */
-function baseTargetOptions(io: Io): TargetOptions {
+export function baseTargetOptions(io: Io): TargetOptions {
   return { env: io.env, runIsAlive, ...targetOptionsFromEnv(io.env) };
 }
 

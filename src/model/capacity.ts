@@ -99,4 +99,10 @@ export interface TargetCapacity {
   /** SLO the steps were judged by */
   slo: { p95Ms: number; errorRate: number };
   byReplicas: ReplicaCapacity[];
+  /**
+   * set on a `capbench plan --verify` run: one step held at a plan's predicted rate for
+   * `users` at its recommended size — a check of the plan, not a probe, so `capbench plan`
+   * never pools it into a fit
+   */
+  verifies?: { users: number; predictedRps: number };
 }

@@ -3,6 +3,7 @@
  * (src/plan/capacity-plan.ts) computes and `writePlanFiles` writes, and what the report reads
  * back. Plain data (no functions); src/plan computes it, src/report renders it.
  */
+import type { PlanChecks } from './plan-check.ts';
 
 /** The Universal Scalability Law's parameters (src/plan/usl-model.ts has the formula). */
 export interface UslParams {
@@ -212,7 +213,7 @@ export interface CapacityRegression {
   change: number;
 }
 
-export interface CapacityPlan {
+export interface CapacityPlan extends PlanChecks {
   runs: string[];
   options: PlanOptions;
   models: TargetModel[];
@@ -223,7 +224,7 @@ export interface CapacityPlan {
   regressions?: CapacityRegression[];
   /** cost over a day (set by `capbench plan` after the plan is built; day-cost.ts) */
   cost?: CostSection;
-  /** never verified by `--verify` (not built yet): the plan says so */
-  verified: false;
+  /** true once `--verify` measured the plan (see `verification`) */
+  verified: boolean;
   notes: string[];
 }

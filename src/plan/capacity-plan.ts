@@ -20,6 +20,8 @@ import { uslThroughput } from './usl-model.ts';
 import { meanThinkTimeMs, usersToRequestRate } from './users-to-rate.ts';
 import { planAutoscaler } from './autoscaler-plan.ts';
 import type { SpikeEvidence } from './spike-evidence.ts';
+import { holdOutChecks } from './hold-out.ts';
+import { NOT_VERIFIED } from './verify-plan.ts';
 
 /** The shipped HPA (clusters/k8s/hpa.yaml as capbench deploys it) and the pod's CPU request. */
 export const SHIPPED_HPA: HpaSettings = { minReplicas: 2, maxReplicas: 10, cpuPercent: 70 };
@@ -37,7 +39,7 @@ function observationsOf(runs: readonly RunRecord[], target: string): { obs: Map<
   const capacities: TargetCapacity[] = [];
   for (const run of runs) {
     const cap = run.targets.find((t) => t.name === target)?.capacity;
-    if (!cap) continue;
+    if (!cap || cap.verifies) continue;
     capacities.push(cap);
     for (const r of cap.byReplicas) {
       if (r.error !== undefined || r.capacityAtSloRps === null) continue;
@@ -100,7 +102,7 @@ export function buildCapacityPlan(allRuns: readonly RunRecord[], allDirs: readon
       hint: 'make one with `npx capbench run capacity --target compose,local-k8s --replicas 1,2,4 --quick`',
     });
   }
-  const names = [...new Set(runs.flatMap((r) => r.targets.filter((t) => t.capacity).map((t) => t.name)))];
+  const names = [...new Set(runs.flatMap((r) => r.targets.filter((t) => t.capacity && !t.capacity.verifies).map((t) => t.name)))];
   if (names.length === 0) {
     throw new HarnessError(mustBe(WHERE, runDirs.join(', '), 'a capacity run with at least one target that measured capacity', 'no target with capacity figures'), {
       code: 'badConfig',
@@ -178,13 +180,12 @@ export function buildCapacityPlan(allRuns: readonly RunRecord[], allDirs: readon
   }
   const single = models.filter((m) => m.observations.some((ob) => ob.throughputRps.length < 2)).map((m) => m.target);
   const notes = [
-    'never verified: no spike was run at these sizes (`plan --verify` is not built yet)',
     ...(single.length > 0 ? [`${single.join(', ')}: one capacity figure per replica count, so the band has no spread there and the lower end is the fit itself — pass several capacity runs to \`npx capbench plan\` to pool them`] : []),
     `users → requests/s by Little's law: think time mean ${thinkTimeMeanMs} ms (the spike profile's), one request per cycle`,
   ];
   if (models.some((m) => m.kind === 'kubernetes') && autoscaler.length === 0) notes.push('no HPA settings: no CPU per request was measured (or no user count is reachable)');
   if (autoscaler.length > 0 && spikes.length === 0) notes.push(`HPA replay: pod start delay assumed ${ASSUMED_POD_START_S} s — pass a spike run to use the measured one`);
-  return { runs: [...runDirs], options: o, models, rows, autoscaler, verified: false, notes };
+  return { runs: [...runDirs], options: o, models, rows, autoscaler, verified: false, notes, verification: null, verificationNote: NOT_VERIFIED, ...holdOutChecks(models, runs, o) };
 }
 
 function planRow(a: { name: string; kind: TargetModel['kind']; users: number; loadRps: number; neededRps: number; fit: UslFitWithBand; maxProbed: number; podsPerNode: number | null; o: PlanOptions }): PlanRow {

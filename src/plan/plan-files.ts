@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { AutoscalerPlan, CapacityPlan, PlanRow, TargetModel } from '../model/plan.ts';
+import { checkLines } from './check-lines.ts';
 
 const REACH_WORDS: Record<PlanRow['reach'], string> = {
   probed: 'within the probed counts',
@@ -117,6 +118,7 @@ export function planMarkdown(plan: CapacityPlan): string {
     '',
     ...table,
     '',
+    ...checkLines(plan),
     '## The fitted curves',
     '',
     ...plan.models.flatMap(modelLines),

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { durationS, type ConnectionModel, type LoadModel, type Slo } from '../../scenarios/lib/index.ts';
+import { capacityHold, durationS, type ConnectionModel, type LoadModel, type Slo } from '../../scenarios/lib/index.ts';
 import type { LoadDriver } from '../load/driver.ts';
 import { timelineCsv, timelineRows } from '../measure/timeline-rows.ts';
 import { realTime, type HarnessError, type RunRecord, type TimeSource } from '../model/index.ts';
@@ -55,6 +55,8 @@ export interface RunOptions {
   replicas?: readonly number[];
   /** `--repeat`: run every target this many times, interleaved (default 1) */
   repeat?: number;
+  /** scenario capacity: hold this one rate (whole req/s) for one step instead of climbing the ladder (`plan --verify`) */
+  holdRps?: number;
 }
 
 export interface RunOutcome {
@@ -72,7 +74,8 @@ export interface RunOutcome {
  */
 export async function runScenario(o: RunOptions): Promise<RunOutcome> {
   const capacity = o.scenario === 'capacity';
-  const plan = loadPlan(o.scenario, { quick: o.quick, model: capacity ? 'open' : o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }), ...(o.slo === undefined ? {} : { slo: o.slo }), ...(o.connections === undefined ? {} : { connections: o.connections }) });
+  const ladderPlan = loadPlan(o.scenario, { quick: o.quick, model: capacity ? 'open' : o.model, ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }), ...(o.slo === undefined ? {} : { slo: o.slo }), ...(o.connections === undefined ? {} : { connections: o.connections }) });
+  const plan = capacity && o.holdRps !== undefined ? { ...ladderPlan, profile: capacityHold(ladderPlan.profile, o.holdRps), holdRps: o.holdRps } : ladderPlan;
   const { targets, skipped } = await prepareTargets(o.targets, plan.profile.faults, { create: o.createTarget ?? createTarget, targetOptions: o.targetOptions, emit: o.onProgress });
   const time = o.time ?? realTime;
   const replicas = capacity ? o.replicas ?? DEFAULT_REPLICAS : null;

@@ -33,6 +33,11 @@ export interface LoadPlan {
    * applied to `profile`; k6 rebuilds it with `-e FROM_STEP`). Absent = the whole ladder.
    */
   fromStep?: number;
+  /**
+   * capacity scenario: the one rate the profile holds for one step (`capacityHold` already
+   * applied to `profile`; k6 rebuilds it with `-e HOLD_RPS`). Absent = the ladder.
+   */
+  holdRps?: number;
 }
 
 /** Seconds of load a profile runs in `model` (open: its arrival-rate stages), which every figure covers. */

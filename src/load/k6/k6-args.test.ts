@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ExitCode, HarnessError } from '../../model/index.ts';
 import { loadPlan } from '../../scenario/load-profile.ts';
 import { checkK6Env, k6Outputs, k6RunArgs } from './k6-args.ts';
+import { capacityHold } from '../../../scenarios/lib/index.ts';
 
 const plan = loadPlan('spike', { quick: true, model: 'open', timeScale: 0.1, slo: { p95Ms: 750, errorRate: 0.02 } });
 const base = { plan, baseUrl: 'http://127.0.0.1:9', ndjson: '/o/k6.ndjson', summaryExport: '/o/summary-export.json', script: '/s/spike.ts', outputs: [] };
@@ -64,4 +65,14 @@ test('checkK6Env: variables that change the load or keep k6 running are refused;
     { K6_OTEL_EXPORTER_PROTOCOL: 'grpc', K6_SYSTEM_TAGS: 'status,expected_response,error_code,name,method' },
   ];
   for (const env of passing) assert.doesNotThrow(() => checkK6Env(env), JSON.stringify(env));
+});
+
+test('k6RunArgs: a capacity plan held at one rate (plan --verify) passes HOLD_RPS, so k6 rebuilds the same one-step profile', () => {
+  const ladder = loadPlan('capacity', { quick: true, model: 'open' });
+  const held = { ...ladder, profile: capacityHold(ladder.profile, 37), holdRps: 37 };
+  const args = k6RunArgs({ ...base, plan: held, script: '/s/capacity.ts', version: { major: 2 } });
+  const at = args.indexOf('HOLD_RPS=37');
+  assert.ok(at > 0 && args[at - 1] === '-e' && at < args.indexOf('--out'), args.join(' '));
+  assert.ok(!k6RunArgs({ ...base, plan: ladder, version: { major: 2 } }).some((a) => a.startsWith('HOLD_RPS')));
+  assert.deepEqual(held.profile.rateStages, [{ durationS: 1, target: 37 }, { durationS: 19, target: 37 }]);
 });

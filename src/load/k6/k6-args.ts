@@ -39,7 +39,7 @@ export const K6_EXIT_CODES: Readonly<Record<number, string>> = {
 /**
  * `-e` arguments that make the k6 entry file rebuild exactly the plan's profile:
  * PROFILE/TIME_SCALE/MODEL select it from scenarios/lib, CONNECTIONS how users hold
- * connections, SLO_* set its thresholds, FROM_STEP starts the capacity ladder higher up.
+ * connections, SLO_* set its thresholds, FROM_STEP starts the capacity ladder higher up, HOLD_RPS holds it at one rate.
  */
 export function k6PlanEnv(plan: LoadPlan, baseUrl: string): string[] {
   return [
@@ -51,6 +51,7 @@ export function k6PlanEnv(plan: LoadPlan, baseUrl: string): string[] {
     '-e', `SLO_P95_MS=${plan.slo.p95Ms}`,
     '-e', `SLO_ERROR_RATE=${plan.slo.errorRate}`,
     ...(plan.fromStep === undefined ? [] : ['-e', `FROM_STEP=${plan.fromStep}`]),
+    ...(plan.holdRps === undefined ? [] : ['-e', `HOLD_RPS=${plan.holdRps}`]),
   ];
 }
 
