@@ -69,9 +69,11 @@ export interface PlanOptions {
 
 /** How far the answer leans on the fit. */
 export type PlanReach =
-  /** within the probed replica counts */
+  /** a replica count with a measured capacity at SLO (a floor counts; the row's note says so) */
   | 'probed'
-  /** beyond them, by at most 2× the largest probed count */
+  /** within the measured counts, but this count has no capacity of its own (not probed, or probed without a capacity at SLO: the note says why) */
+  | 'interpolated'
+  /** beyond the largest count with a measured capacity, by at most 2× it */
   | 'beyond-probed'
   /** more than 2× beyond: the fit's shape, not a measurement, decides */
   | 'extrapolated'

@@ -12,7 +12,7 @@
  *  4. nodes: pods per node from the pod's CPU/memory and the node size, plus one node of
  *     spare so losing a node keeps N pods; Compose: one host, CPU of N replicas + balancer.
  */
-import { HarnessError, mustBe, type RunRecord, type TargetCapacity } from '../model/index.ts';
+import { HarnessError, mustBe, type ReplicaCapacity, type RunRecord, type TargetCapacity } from '../model/index.ts';
 import type { AutoscalerPlan, CapacityPlan, HpaSettings, PlanOptions, PlanReach, PlanRow, TargetModel } from '../model/plan.ts';
 import { spikeFull } from '../../scenarios/lib/spike.ts';
 import { fitUslWithBand, type UslFitWithBand } from './usl-band.ts';
@@ -20,7 +20,7 @@ import { uslThroughput } from './usl-model.ts';
 import { meanThinkTimeMs, usersToRequestRate } from './users-to-rate.ts';
 import { planAutoscaler } from './autoscaler-plan.ts';
 import type { SpikeEvidence } from './spike-evidence.ts';
-import { holdOutChecks } from './hold-out.ts';
+import { floorNote, holdOutChecks, probedCounts, unmeasuredNote } from './hold-out.ts';
 import { NOT_VERIFIED } from './verify-plan.ts';
 
 /** The shipped HPA (clusters/k8s/hpa.yaml as capbench deploys it) and the pod's CPU request. */
@@ -123,8 +123,8 @@ export function buildCapacityPlan(allRuns: readonly RunRecord[], allDirs: readon
         hint: `probe more counts: \`npx capbench run capacity --target ${name} --replicas 1,2,4\``,
       });
     }
-    const maxProbed = data[data.length - 1]!.replicas;
-    const grid = Array.from({ length: Math.max(64, 4 * maxProbed) }, (_, i) => i + 1);
+    const maxMeasured = data[data.length - 1]!.replicas;
+    const grid = Array.from({ length: Math.max(64, 4 * maxMeasured) }, (_, i) => i + 1);
     let fit: UslFitWithBand;
     try {
       fit = fitUslWithBand(data, { replicas: grid, seed: o.seed ?? 1, resamples: o.resamples ?? 400 });
@@ -162,10 +162,11 @@ export function buildCapacityPlan(allRuns: readonly RunRecord[], allDirs: readon
     const steps = capacities.flatMap((c) => c.byReplicas.flatMap((r) => r.steps.map((step) => ({ replicas: r.replicas, step }))));
     models[models.length - 1]!.cpuMsPerRequest = cpuMsPerRequest;
     const spike = spikes.find((e) => e.target === name);
+    const counts = { measured: data.map((d) => d.replicas), maxMeasured, probed: probedCounts(runs, name) };
     for (const users of o.users) {
       const loadRps = usersToRequestRate(users, cycle);
       const neededRps = loadRps * (1 + o.headroom);
-      const row = planRow({ name, kind, users, loadRps, neededRps, fit, maxProbed, podsPerNode, o });
+      const row = planRow({ name, kind, users, loadRps, neededRps, fit, counts, podsPerNode, o });
       rows.push(row);
       if (kind === 'kubernetes' && row.replicas !== null && cpuMsPerRequest !== null) {
         autoscaler.push(planAutoscaler({
@@ -188,7 +189,33 @@ export function buildCapacityPlan(allRuns: readonly RunRecord[], allDirs: readon
   return { runs: [...runDirs], options: o, models, rows, autoscaler, verified: false, notes, verification: null, verificationNote: NOT_VERIFIED, ...holdOutChecks(models, runs, o) };
 }
 
-function planRow(a: { name: string; kind: TargetModel['kind']; users: number; loadRps: number; neededRps: number; fit: UslFitWithBand; maxProbed: number; podsPerNode: number | null; o: PlanOptions }): PlanRow {
+/** The replica counts of one target: those with a measured capacity at SLO (ascending), the largest of them, and every probed count's entries. */
+interface Counts {
+  measured: readonly number[];
+  maxMeasured: number;
+  probed: ReadonlyMap<number, readonly ReplicaCapacity[]>;
+}
+
+/**
+ * How far a row's count leans on the fit, and why in words: 'probed' only for a count with a
+ * measured capacity at SLO (a floor says so); a count within the measured range without its
+ * own figure — never probed, or probed with every step generator-/host-bound or the SLO never
+ * met — is 'interpolated', saying which.
+ */
+function reachOf(n: number, c: Counts): { reach: PlanReach; notes: string[] } {
+  const entries = c.probed.get(n);
+  const unmeasured = entries === undefined || c.measured.includes(n) ? [] : [`probed at ${n} but not measured — ${unmeasuredNote(n, entries)}`];
+  if (c.measured.includes(n)) {
+    const floor = entries === undefined ? null : floorNote(n, entries);
+    return { reach: 'probed', notes: floor === null ? [] : [floor] };
+  }
+  if (n < c.maxMeasured) {
+    return { reach: 'interpolated', notes: [...(unmeasured.length ? unmeasured : [`${n} replicas not probed`]), `the fit between the measured counts (${c.measured.join(', ')}) decides`] };
+  }
+  return { reach: n <= 2 * c.maxMeasured ? 'beyond-probed' : 'extrapolated', notes: [`largest count with a measured capacity: ${c.maxMeasured}`, ...unmeasured] };
+}
+
+function planRow(a: { name: string; kind: TargetModel['kind']; users: number; loadRps: number; neededRps: number; fit: UslFitWithBand; counts: Counts; podsPerNode: number | null; o: PlanOptions }): PlanRow {
   const base = { target: a.name, kind: a.kind, users: a.users, loadRps: a.loadRps, neededRps: a.neededRps };
   const point = a.fit.band.find((p) => p.lowerRps >= a.neededRps);
   if (!point) {
@@ -200,11 +227,9 @@ function planRow(a: { name: string; kind: TargetModel['kind']; users: number; lo
     return { ...base, replicas: null, reach: 'unreachable', predictedRps: null, predictedLowerRps: null, nodes: null, hostCpuCores: null, note: `cannot be reached by adding replicas: ${why}${fitReach ? ` (the fit alone would say ${fitReach.replicas}, its band does not)` : ''}` };
   }
   const n = point.replicas;
-  const reach: PlanReach = n <= a.maxProbed ? 'probed' : n <= 2 * a.maxProbed ? 'beyond-probed' : 'extrapolated';
+  const { reach, notes } = reachOf(n, a.counts);
   const nodes = a.kind === 'kubernetes' && a.podsPerNode !== null && a.podsPerNode > 0 ? Math.ceil(n / a.podsPerNode) + 1 : null;
   const hostCpuCores = a.kind === 'compose' ? n * a.o.composeReplicaCpu + a.o.composeBalancerCpu : null;
-  const notes: string[] = [];
-  if (reach !== 'probed') notes.push(`largest probed count: ${a.maxProbed}`);
   if (a.kind === 'kubernetes' && a.podsPerNode === null) notes.push('nodes unknown: no pod CPU (pass --pod-cpu)');
   if (a.kind === 'kubernetes' && a.podsPerNode === 0) notes.push('a pod does not fit on one node of this size');
   if (hostCpuCores !== null) notes.push(hostCpuCores <= a.o.hostCpuCores ? `fits one ${a.o.hostCpuCores}-core host` : `needs a ${Math.ceil(hostCpuCores)}-core host: Compose cannot spread over hosts`);

@@ -30,7 +30,7 @@ function verificationLines(v: PlanVerification | null, note: string): string[] {
 function holdOutLine(h: HoldOutCheck): string {
   const head = `- **Hold-out** ${h.target}: fit on ${h.fitOnCounts.join(', ')} replicas predicts ${h.predicted.toFixed(1)} req/s [95 % band ${h.band[0].toFixed(1)}, ${h.band[1].toFixed(1)}] at ${h.predictedCount}`;
   const measured = h.measured === null ? 'nothing measured' : `measured ${h.measured.toFixed(1)} req/s${h.errorPct === null ? '' : ` (error ${signed(h.errorPct)})`}`;
-  const verdict = h.boundNote !== null ? `no verdict: ${h.boundNote}` : h.within20pct ? 'within ±20 %' : '**not** within ±20 %';
+  const verdict = h.within20pct === null ? `no verdict: ${h.boundNote ?? 'no measured figure to compare with'}` : h.within20pct ? 'within ±20 %' : '**not** within ±20 %';
   return `${head}; ${measured} — ${verdict}`;
 }
 

@@ -19,8 +19,8 @@ const BOUND_WORDS: Record<Exclude<CapacityStep['bound'], 'app'>, string> = {
   host: "host-bound (the machine's CPU was ≥ 95 % busy: generator, balancer and app shared it)",
 };
 
-/** Replica counts probed for `target` (scaling did not fail), each with its entries from every run. */
-function probedCounts(runs: readonly RunRecord[], target: string): Map<number, ReplicaCapacity[]> {
+/** Replica counts probed for `target` (scaling did not fail), each with its entries from every run; the plan's rows read it too. */
+export function probedCounts(runs: readonly RunRecord[], target: string): Map<number, ReplicaCapacity[]> {
   const out = new Map<number, ReplicaCapacity[]>();
   for (const run of runs) {
     const cap = run.targets.find((t) => t.name === target)?.capacity;
@@ -30,20 +30,29 @@ function probedCounts(runs: readonly RunRecord[], target: string): Map<number, R
   return out;
 }
 
-/** Why the held-out count's figure is no evidence, or null when it is an app-bound capacity. */
-function boundNote(n: number, entries: readonly ReplicaCapacity[], measured: number | null): string | null {
-  if (measured === null) {
-    const bound = entries.flatMap((e) => e.steps).filter((s) => s.bound !== 'app');
-    const kind = bound.some((s) => s.bound === 'host') ? 'host' : bound.length > 0 ? 'generator' : null;
-    return kind === null
-      ? `no capacity at SLO was measured at ${n} replica${n === 1 ? '' : 's'}: no step met the SLO there`
-      : `no capacity at SLO was measured at ${n} replica${n === 1 ? '' : 's'}: ${bound.length} of its steps were ${BOUND_WORDS[kind]}`;
-  }
+const plural = (n: number): string => `${n} replica${n === 1 ? '' : 's'}`;
+
+/** Why a probed count has no capacity at SLO: which of generator/host bound its steps, or that no step met the SLO. */
+export function unmeasuredNote(n: number, entries: readonly ReplicaCapacity[]): string {
+  const bound = entries.flatMap((e) => e.steps).filter((s) => s.bound !== 'app');
+  const kind = bound.some((s) => s.bound === 'host') ? 'host' : bound.length > 0 ? 'generator' : null;
+  return kind === null
+    ? `no capacity at SLO was measured at ${plural(n)}: no step met the SLO there`
+    : `no capacity at SLO was measured at ${plural(n)}: ${bound.length} of its steps were ${BOUND_WORDS[kind]}`;
+}
+
+/** Why a count's measured capacity is only a floor (the step after its knee was generator- or host-bound), or null when it is app-bound. */
+export function floorNote(n: number, entries: readonly ReplicaCapacity[]): string | null {
   const floors = entries.filter((e) => e.capacityIsLowerBound);
   if (floors.length === 0) return null;
   const after = floors.flatMap((e) => e.steps.filter((s) => e.kneeStepIndex !== null && s.index > e.kneeStepIndex).slice(0, 1));
   const kind = after.some((s) => s.bound === 'host') ? 'host' : 'generator';
-  return `the measured capacity at ${n} replica${n === 1 ? '' : 's'} is only a floor: the step after its knee was ${BOUND_WORDS[kind]} — measure again on a quiet machine`;
+  return `the measured capacity at ${plural(n)} is only a floor: the step after its knee was ${BOUND_WORDS[kind]} — measure again on a quiet machine`;
+}
+
+/** Why the held-out count's figure is no evidence, or null when it is an app-bound capacity. */
+function boundNote(n: number, entries: readonly ReplicaCapacity[], measured: number | null): string | null {
+  return measured === null ? unmeasuredNote(n, entries) : floorNote(n, entries);
 }
 
 /** The hold-out check of one target's model, or a note saying why there is none. */
@@ -53,7 +62,7 @@ export function holdOutCheck(model: Pick<TargetModel, 'target' | 'observations'>
   const held = counts[counts.length - 1];
   const fitOn = model.observations.filter((ob) => ob.replicas !== held);
   if (held === undefined || counts.length < 3 || fitOn.length < 2) {
-    const missing = counts.filter((n) => !model.observations.some((ob) => ob.replicas === n)).map((n) => boundNote(n, probed.get(n) ?? [], null));
+    const missing = counts.filter((n) => !model.observations.some((ob) => ob.replicas === n)).map((n) => unmeasuredNote(n, probed.get(n) ?? []));
     return `${model.target}: no hold-out check — it needs capacity at SLO at 3 or more replica counts (got ${model.observations.map((ob) => ob.replicas).join(', ') || 'none'})${missing.map((m) => `; ${m}`).join('')}`;
   }
   let fit;

@@ -10,8 +10,9 @@ import type { AutoscalerPlan, CapacityPlan, PlanRow, TargetModel } from '../mode
 import { checkLines } from './check-lines.ts';
 
 const REACH_WORDS: Record<PlanRow['reach'], string> = {
-  probed: 'within the probed counts',
-  'beyond-probed': 'beyond the probed counts (≤ 2×)',
+  probed: 'a probed count with a measured capacity',
+  interpolated: 'between the measured counts, not measured itself',
+  'beyond-probed': 'beyond the measured counts (≤ 2×)',
   extrapolated: 'extrapolated',
   unreachable: 'cannot be reached by adding replicas',
 };

@@ -42,6 +42,16 @@ export function pct(v: number | null | undefined, none = NONE): string {
   return `${num(v * 100)} %`;
 }
 
+/**
+ * A figure already in percent (a prediction error, a change), to one decimal — what the
+ * plan's self-checks compare with ±20 %: -2.25e-10 → "0.0 %", 3.14 → "+3.1 %" when signed.
+ */
+export function pctPoints(v: number | null | undefined, o: { signed?: boolean } = {}, none = NONE): string {
+  if (v === null || v === undefined) return none;
+  const r = Math.round(v * 10) / 10 || 0;
+  return `${o.signed && r > 0 ? '+' : ''}${r.toFixed(1)} %`;
+}
+
 /** Requests per second: "38.6 req/s". */
 export function rps(v: number | null | undefined, none = NONE): string {
   if (v === null || v === undefined) return none;

@@ -118,14 +118,41 @@ test('a verified plan shows the measurement against the prediction; the hold-out
   const verification = {
     target: row.target, users: row.users, replicas: row.replicas, runDir: 'reports/verify-1', offeredRps: Math.round(row.loadRps), errorPct: 0, reason: 'the SLO held at the predicted rate',
     verdict: 'pass', predicted: { rateRps: row.loadRps, capacityRps: row.predictedRps, lowerRps: row.predictedLowerRps, upperRps: row.predictedRps },
-    measured: { throughputRps: row.loadRps, p95Ms: 40, errorRate: 0, requests: 1000, measuredS: 20, generatorBoundS: 0, hostBoundS: 0 }, slo: { p95Ms: 500, errorRate: 0.01 },
+    measured: { throughputRps: row.loadRps, p95Ms: 40, errorRate: 0, requests: 1000, measuredS: 20, generatorBoundS: 0, hostBoundS: 0, bound: 'app' }, slo: { p95Ms: 500, errorRate: 0.01 },
   };
   writeFileSync(planFileOf(dirs[0]!), JSON.stringify({ ...plan, verification, holdOut: [], holdOutNotes: ['compose: fewer than 3 replica counts'] }));
   const { plan: section, md } = await report([dirs[0]!], 'verified');
   assert.ok(!section.includes('not verified'));
   assert.match(section, /verified: PASS<\/span> local-k8s, \d+ users, \d+ replicas pinned: the SLO held at the predicted rate/);
   assert.match(section, /compose: fewer than 3 replica counts/);
-  assert.match(md, /verified: \*\*PASS\*\* \(the SLO held at the predicted rate\)/);
+  assert.match(md, /verified: \*\*PASS\*\* \(the SLO held at the predicted rate; measured against the rate offered 0\.0 %\)/);
+});
+
+test('a generator-bound verification and a hold-out on a floor read "no verdict", never PASS/FAIL; errors print rounded to 0.1 %', async () => {
+  const { dirs, plan } = writePlannedCapacityRuns(root, { prefix: 'bound' });
+  const row = plan.rows.find((r) => r.target === 'local-k8s' && r.reach === 'probed')!;
+  const [held, free] = plan.holdOut;
+  assert.ok(held && free, 'the fixture has a hold-out check per target');
+  // synthetic self-checks shaped as `plan --verify` and the hold-out save them: the report only shows them
+  const verification = {
+    target: row.target, users: row.users, replicas: row.replicas, runDir: 'reports/verify-2', offeredRps: Math.round(row.loadRps), errorPct: -2.25e-10, reason: 'the load generator fell behind its schedule',
+    verdict: 'not-evidence', predicted: { rateRps: row.loadRps, capacityRps: row.predictedRps, lowerRps: row.predictedLowerRps, upperRps: row.predictedRps },
+    measured: { throughputRps: row.loadRps, p95Ms: 40, errorRate: 0, requests: 1000, measuredS: 20, generatorBoundS: 12, hostBoundS: 0, bound: 'generator' }, slo: { p95Ms: 500, errorRate: 0.01 },
+  };
+  const floor = { ...held, errorPct: 12.3456, within20pct: null, boundNote: 'the measured capacity at 4 replicas is only a floor: the step after its knee was host-bound' };
+  const missing = { ...free, measured: null, errorPct: null, within20pct: null, boundNote: null };
+  writeFileSync(planFileOf(dirs[0]!), JSON.stringify({ ...plan, verification, holdOut: [floor, missing] }));
+  const { plan: section, md } = await report([dirs[0]!], 'bound');
+  assert.ok(!NONSENSE.test(section), 'no NaN, null or undefined');
+  assert.match(section, /verified: NOT EVIDENCE<\/span>/);
+  assert.match(section, /<b>generator-bound: the load generator, not the app, limited it<\/b>/);
+  assert.match(section, /measured against the rate offered: 0\.0 % — no evidence either way/);
+  assert.ok(!section.includes('0.000'), 'no unrounded error');
+  assert.match(section, /\(error \+12\.3 %, against a figure that is no evidence\) — no verdict: the measured capacity at 4 replicas is only a floor: the step after its knee was host-bound<\/li>/);
+  assert.match(section, /nothing measured — no verdict: no measured figure to compare with<\/li>/);
+  assert.ok(!/within ±20 %/.test(section), 'no pass/fail reading without evidence');
+  assert.match(md, /verified: \*\*NOT EVIDENCE\*\* \(the load generator fell behind its schedule; measured against the rate offered 0\.0 %; the measurement was generator-bound/);
+  assert.match(md, /- Hold-out local-k8s: .*\(error \+12\.3 %, against a figure that is no evidence\) — no verdict: the measured capacity at 4 replicas is only a floor/);
 });
 
 test('no plan: no section; unreadable: no section; broken: one line saying what is wrong, and the rest of the report', async () => {

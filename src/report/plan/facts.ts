@@ -5,17 +5,19 @@
  * plan.json's data as saved (src/model/plan.ts); computes nothing the plan computed.
  */
 import type { CapacityPlan, CostSection, PlanOptions, PlanReach, PlanRow, Range, TargetModel } from '../../model/index.ts';
-import { num, rps } from '../format.ts';
+import type { CheckVerdict, HoldOutCheck, PlanVerification } from '../../model/plan-check.ts';
+import { num, pctPoints, rps } from '../format.ts';
 
 export const REACH_TEXT: Record<PlanReach, string> = {
   probed: 'probed',
+  interpolated: 'interpolated (not measured)',
   'beyond-probed': 'beyond probed (≤ 2×)',
   extrapolated: 'extrapolated',
   unreachable: 'unreachable',
 };
 
 /** What each reach means, for a line under the table. */
-export const REACH_MEANING = 'probed: within the replica counts measured; beyond probed: up to 2× the largest; extrapolated: further, the fit’s shape decides; unreachable: adding replicas cannot carry the load.';
+export const REACH_MEANING = 'probed: a replica count with a measured capacity at SLO; interpolated: between the measured counts, with no capacity of its own (the note says why); beyond probed: up to 2× the largest measured count; extrapolated: further, the fit’s shape decides; unreachable: adding replicas cannot carry the load.';
 
 /** How a figure the plan computed is labelled next to measurements and claims. */
 export const computedLabel = (runId: string): string => `computed from measurements (plan of ${runId})`;
@@ -69,4 +71,32 @@ export function isPriced(c: CostSection | undefined): c is CostSection {
 /** The plan's user counts, each target's row for it, in plan order. */
 export function rowsByTarget(plan: CapacityPlan): Array<{ model: TargetModel; rows: PlanRow[] }> {
   return plan.models.map((model) => ({ model, rows: plan.rows.filter((r) => r.target === model.target) }));
+}
+
+/** A self-check's verdict as the report prints it. */
+export const VERDICT_TEXT: Record<CheckVerdict, string> = { pass: 'PASS', fail: 'FAIL', 'not-evidence': 'NOT EVIDENCE' };
+
+/** What limited a verification's measurement, in words (generator or host: the measurement is no evidence about the app). */
+export const BOUND_TEXT: Record<NonNullable<PlanVerification['measured']>['bound'], string> = {
+  app: 'app-bound',
+  generator: 'generator-bound: the load generator, not the app, limited it',
+  host: "host-bound: the machine's CPU, not the app, limited it",
+};
+
+/** `--verify`'s measured rate against the rate offered, "+3.1 %"; null without a measurement. */
+export const verificationError = (v: PlanVerification): string | null => (v.errorPct === null ? null : pctPoints(v.errorPct, { signed: true }));
+
+/**
+ * The hold-out check in words: the prediction, the measurement, and the reading — within or
+ * not within ±20 %, or no verdict and why when the held-out count's figure is a floor or
+ * missing (generator- or host-bound, or no step met the SLO). `ok` is null without a verdict.
+ */
+export function holdOutFacts(h: HoldOutCheck): { prediction: string; measured: string; ok: boolean | null; reading: string } {
+  const error = h.errorPct === null ? '' : ` (error ${pctPoints(h.errorPct, { signed: true })}${h.boundNote !== null ? ', against a figure that is no evidence' : ''})`;
+  return {
+    prediction: `the fit on ${h.fitOnCounts.join(', ')} replicas predicts ${rps(h.predicted)} [${num(h.band[0])}, ${num(h.band[1])}] at ${h.predictedCount}`,
+    measured: h.measured === null ? 'nothing measured' : `measured ${rps(h.measured)}${error}`,
+    ok: h.within20pct,
+    reading: h.within20pct === null ? `no verdict: ${h.boundNote ?? 'no measured figure to compare with'}` : h.within20pct ? 'within ±20 %' : 'not within ±20 %',
+  };
 }

@@ -7,32 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CapacityPlan } from '../../model/index.ts';
+import type { PlanChecks } from '../../model/plan-check.ts';
 import { checkShape, ShapeError, type Shape } from './json-shape.ts';
 
-/**
- * The plan's self-checks as the report reads them (`capbench plan --verify` and the hold-out
- * check write them beside the plan; older plans have none: "not verified"). Only the fields
- * the report shows.
- */
-export interface PlanChecksView {
-  verification: {
-    target: string; users: number; replicas: number; runDir: string;
-    predicted: { rateRps: number; capacityRps: number; lowerRps: number; upperRps: number };
-    offeredRps: number;
-    measured: { throughputRps: number; p95Ms: number | null; errorRate: number; requests: number; measuredS: number; generatorBoundS: number; hostBoundS: number } | null;
-    slo: { p95Ms: number; errorRate: number };
-    errorPct: number | null;
-    verdict: 'pass' | 'fail' | 'not-evidence';
-    reason: string;
-  } | null;
-  /** why the plan was not verified, when the plan says */
-  verificationNote: string | null;
-  holdOut: Array<{ target: string; fitOnCounts: number[]; predictedCount: number; predicted: number; band: [number, number]; measured: number | null; errorPct: number | null; within20pct: boolean | null; boundNote: string | null }>;
-  holdOutNotes: string[];
-}
-
 export type SavedPlan =
-  | { status: 'ok'; file: string; plan: CapacityPlan; checks: PlanChecksView }
+  /** `plan` as saved; a plan saved before the self-checks has them filled in as "none" (OLDER_PLAN_CHECKS) */
+  | { status: 'ok'; file: string; plan: CapacityPlan }
   | { status: 'broken'; file: string; problem: string };
 
 const range: Shape = { tuple: ['number', 'number?'] };
@@ -66,7 +46,7 @@ const PLAN_SHAPE: Shape = {
       list: {
         fields: {
           target: 'string', kind, users: 'number', loadRps: 'number', neededRps: 'number', replicas: 'number?',
-          reach: { oneOf: ['probed', 'beyond-probed', 'extrapolated', 'unreachable'] },
+          reach: { oneOf: ['probed', 'interpolated', 'beyond-probed', 'extrapolated', 'unreachable'] },
           predictedRps: 'number?', predictedLowerRps: 'number?', nodes: 'number?', hostCpuCores: 'number?', note: 'string',
         },
       },
@@ -98,7 +78,7 @@ const PLAN_SHAPE: Shape = {
           target: 'string', users: 'number', replicas: 'number', runDir: 'string', offeredRps: 'number', errorPct: 'number?', reason: 'string',
           verdict: { oneOf: ['pass', 'fail', 'not-evidence'] },
           predicted: { fields: { rateRps: 'number', capacityRps: 'number', lowerRps: 'number', upperRps: 'number' } },
-          measured: { nullable: { fields: { throughputRps: 'number', p95Ms: 'number?', errorRate: 'number', requests: 'number', measuredS: 'number', generatorBoundS: 'number', hostBoundS: 'number' } } },
+          measured: { nullable: { fields: { throughputRps: 'number', p95Ms: 'number?', errorRate: 'number', requests: 'number', measuredS: 'number', generatorBoundS: 'number', hostBoundS: 'number', bound: { oneOf: ['app', 'generator', 'host'] } } } },
           slo: { fields: { p95Ms: 'number', errorRate: 'number' } },
         },
       },
@@ -118,6 +98,14 @@ const PLAN_SHAPE: Shape = {
   },
 };
 
+/** The self-checks of a plan saved before plans kept them (no `holdOut`, no `verificationNote`). */
+export const OLDER_PLAN_CHECKS: PlanChecks = {
+  verification: null,
+  verificationNote: 'this plan.json was saved before plans recorded their self-checks',
+  holdOut: [],
+  holdOutNotes: ['no hold-out check: this plan.json was saved before plans kept one — re-run `npx capbench plan` on its runs'],
+};
+
 /** Where `capbench plan` writes the plan of a run by default. */
 export const planFileOf = (runDir: string): string => join(runDir, 'plan', 'plan.json');
 
@@ -129,13 +117,9 @@ export function parseSavedPlan(data: unknown, file: string): SavedPlan {
     if (!(e instanceof ShapeError)) throw e;
     return { status: 'broken', file, problem: `${file}: ${e.message}` };
   }
-  const d = data as CapacityPlan & Partial<PlanChecksView>;
-  return {
-    status: 'ok',
-    file,
-    plan: d,
-    checks: { verification: d.verification ?? null, verificationNote: d.verificationNote ?? null, holdOut: d.holdOut ?? [], holdOutNotes: d.holdOutNotes ?? [] },
-  };
+  const d = data as Omit<CapacityPlan, keyof PlanChecks> & Partial<PlanChecks>;
+  const checks: PlanChecks = d.holdOut === undefined ? { ...OLDER_PLAN_CHECKS, verification: d.verification ?? null } : { verification: d.verification ?? null, verificationNote: d.verificationNote ?? OLDER_PLAN_CHECKS.verificationNote, holdOut: d.holdOut, holdOutNotes: d.holdOutNotes ?? [] };
+  return { status: 'ok', file, plan: { ...d, ...checks } };
 }
 
 /** The plan beside `runDir`, or null when there is none (or it cannot be read). */

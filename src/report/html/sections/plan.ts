@@ -7,7 +7,7 @@
  * one line saying why; no plan, no section.
  */
 import type { CapacityPlan } from '../../../model/index.ts';
-import { ms, num } from '../../format.ts';
+import { count, ms, num } from '../../format.ts';
 import type { ReportData, ReportPlanData } from '../../data.ts';
 import { computedLabel, fitFacts, rowsByTarget } from '../../plan/facts.ts';
 import { planChartId } from '../plan-charts.ts';
@@ -51,8 +51,8 @@ function onePlan(p: ReportPlanData): string {
   const plan = p.plan;
   return `<h3>Plan of ${esc(p.runId)} <span class="muted">${esc(p.file)}</span></h3>
 ${plan.regressions?.some((r) => r.flagged) ? `<p><span class="tag bad">regression</span> per-replica capacity (λ) fell below the baseline's band: ${esc(plan.regressions.filter((r) => r.flagged).map((r) => r.target).join(', '))} — see “Against the baseline”.</p>` : ''}
-<p><span class="tag calc">${esc(computedLabel(p.runId))}</span> From the capacity measured in ${esc(plan.runs.join(', '))}: a prediction, not a measurement at these sizes. Users ${esc(plan.options.users.join(', '))}; headroom ${esc(num(plan.options.headroom * 100))} %.</p>
-${checksBlock(p.checks)}
+<p><span class="tag calc">${esc(computedLabel(p.runId))}</span> From the capacity measured in ${esc(plan.runs.join(', '))}: a prediction, not a measurement at these sizes. Users ${esc(plan.options.users.map((u) => count(u)).join(', '))}; headroom ${esc(num(plan.options.headroom * 100))} %.</p>
+${checksBlock(plan)}
 ${targetBlock(p, plan)}
 <h4>Users → requests/s → replicas</h4>
 ${sizingTable(plan)}
