@@ -1,9 +1,13 @@
 /**
  * End to end on real Docker Compose (and local beside it): the quick spike, a host crash
  * and a rolling update through the CLI, as a user runs them, time-scaled to stay short —
- * on Compose v2 (`docker compose`) and on v1 (`docker-compose`), picked with CAPBENCH_COMPOSE
- * as a user would. Fails when Docker or either Compose CLI is absent, unless
- * CAPBENCH_SKIP_DOCKER=1 (README: opt-outs).
+ * on Compose v2 (`docker compose`), and on v1 (`docker-compose`) picked with CAPBENCH_COMPOSE
+ * as a user would. v1 and v2 differ only in the Compose CLI the target calls, and
+ * test/e2e/compose-target.test.ts drives every one of those calls (deploy, container names,
+ * crash, restore, rollout, teardown) on both; so v1 runs one case here, the rolling update
+ * (deploy, sampler, rollout, teardown through `docker-compose`, chosen by CAPBENCH_COMPOSE
+ * from the CLI), not all three again (~2 min of CI). Fails when Docker or either Compose CLI
+ * is absent, unless CAPBENCH_SKIP_DOCKER=1 (README: opt-outs).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -34,9 +38,9 @@ function labelled(kind: 'ps' | 'network', runId: string): string {
 }
 
 for (const flavour of ['v2', 'v1'] as const) describe(`compose end to end, Compose ${flavour}`, { skip }, () => {
-  // local runs beside compose once: it does not depend on the Compose CLI
-  const targets = flavour === 'v2' ? ['local', 'compose'] : ['compose'];
-  it(`quick spike on ${targets.join(' and ')}: latency rises under 100 users at fixed replicas`, async () => {
+  // the spike (with local beside compose) and the host crash on v2 only: see the file's comment
+  const targets = ['local', 'compose'];
+  if (flavour === 'v2') it(`quick spike on ${targets.join(' and ')}: latency rises under 100 users at fixed replicas`, async () => {
     const saved = await run(flavour, ['run', 'spike', '--quick', '--time-scale', '0.25', '--target', targets.join(',')]);
     assert.equal(saved.record.status, 'completed');
     for (const name of targets) {
@@ -55,7 +59,7 @@ for (const flavour of ['v2', 'v1'] as const) describe(`compose end to end, Compo
     assert.equal(labelled('network', saved.record.runId), '', 'no network left');
   });
 
-  it('quick node crash on compose: the whole host goes down, a fault window and downtime', async () => {
+  if (flavour === 'v2') it('quick node crash on compose: the whole host goes down, a fault window and downtime', async () => {
     const saved = await run(flavour, ['run', 'node-crash', '--quick', '--time-scale', '0.25', '--target', 'compose', '--reboot-delay', '15', '--no-report']);
     const t = saved.record.targets[0]!;
     assert.equal(t.status, 'completed', t.error);
