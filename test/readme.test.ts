@@ -49,6 +49,11 @@ const coverage: Record<string, Coverage> = {
   'npx capbench run spike --target local,compose --quick': { how: 'run by test', test: 'test/e2e/compose.test.ts' },
   'npx capbench run node-crash --target compose --quick --reboot-delay 60': { how: 'run by test', test: 'test/sigkill-cleanup.test.ts' },
   'npx capbench run rolling-update --target local-k8s --quick': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
+  // the measured-here table: the same runs, time-scaled, on the suites' shared cluster
+  'npm run bench:spike': { how: 'run by test', test: 'test/e2e/readme-commands.test.ts' },
+  'npx capbench run rolling-update --quick --target compose,local-k8s': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
+  'npx capbench run node-crash --quick --target local-k8s --connections per-iteration --k8s-entry nodeport': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
+  'npx capbench run node-crash --quick --target local-k8s --connections per-iteration --k8s-entry ingress': { how: 'run by test', test: 'test/e2e/k8s-entry.test.ts' },
   // the probe itself (orchestrator, both drivers, steps.csv, timeline marks) on the fixture app of known capacity
   'npx capbench run capacity --target local,compose --replicas 1,2,3 --quick': { how: 'run by test', test: 'test/capacity.test.ts' },
   'npx capbench cluster up local-k8s': { how: 'run by test', test: 'test/e2e/k8s.test.ts' },
