@@ -66,6 +66,10 @@ export function fitUslWithBand(data: readonly UslObservations[], opts: UslBandOp
     return { replicas: n, throughputRps: uslThroughput(fit.params, n), lowerRps: lo, upperRps: hi ?? lo };
   });
   const peaks = fits.map((f) => uslPeakReplicas(f.params) ?? Infinity);
+  // A resample without a peak (κ = 0) has N* = ∞: an unbounded upper end is null (as in
+  // `range`), and when even the lower end is ∞ — no resample peaks — there is no interval.
+  const peakRange = fit.kappaFitted ? range(peaks, alpha) : null;
+  const peakInterval = peakRange !== null && Number.isFinite(peakRange[0]) ? peakRange : null;
   const single = data.filter((d) => d.throughputRps.length < 2).map((d) => d.replicas);
   const notes = [fit.note, single.length > 0 ? `one observation at ${single.join(', ')} replicas: no spread there, the band is too narrow` : ''];
   return {
@@ -76,7 +80,7 @@ export function fitUslWithBand(data: readonly UslObservations[], opts: UslBandOp
       lambdaRps: range(fits.map((f) => f.params.lambdaRps), alpha),
       sigma: range(fits.map((f) => f.params.sigma), alpha),
       kappa: range(fits.map((f) => f.params.kappa), alpha),
-      peakReplicas: fit.kappaFitted ? range(peaks, alpha) : null,
+      peakReplicas: peakInterval,
     },
     bootstrap: { resamples, failed, seed, confidence },
   };

@@ -90,4 +90,12 @@ describe('fitUslWithBand', () => {
     const g = fitUslWithBand(synthetic(TRUE, COUNTS, 1, 0.02, 6), { resamples: 20 });
     assert.match(g.note, /one observation at 1, 2, 4/);
   });
+  it('linear data (κ = 0 in every resample): no peak interval, and every interval survives JSON', () => {
+    const linear = fitUslWithBand([1, 2, 3].map((n) => ({ replicas: n, throughputRps: [19 * n, 19 * n] })), { resamples: 50, seed: 3 });
+    assert.equal(linear.kappaFitted, true);
+    assert.equal(linear.peakReplicas, null);
+    assert.equal(linear.intervals.peakReplicas, null); // was [∞, ∞] → [null, null] in plan.json
+    const back = JSON.parse(JSON.stringify(linear.intervals)) as typeof linear.intervals;
+    for (const r of [back.lambdaRps, back.sigma, back.kappa]) assert.ok(Number.isFinite(r[0]), JSON.stringify(back));
+  });
 });
