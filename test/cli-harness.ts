@@ -1,4 +1,5 @@
 /** In-process CLI runs with captured output (Playwright/k6 style CLI tests). */
+import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,4 +33,16 @@ export async function cli(args: string[], o: { cwd?: string; env?: NodeJS.Proces
 
 export function tempDir(prefix = 'capbench-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * `npx capbench cluster up|down PRESET` for an end-to-end suite's before/after hooks, asserting
+ * it succeeded (the output's tail in the message). CAPBENCH_KEEP_CLUSTER=1 keeps the cluster for
+ * debugging: `down` then does nothing and returns false.
+ */
+export async function clusterCli(verb: 'up' | 'down', preset: string): Promise<boolean> {
+  if (verb === 'down' && process.env.CAPBENCH_KEEP_CLUSTER === '1') return false;
+  const r = await cli(['cluster', verb, preset]);
+  assert.equal(r.code, 0, r.err + r.out.slice(-3000));
+  return true;
 }

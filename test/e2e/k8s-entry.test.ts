@@ -11,21 +11,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readRun } from '../../src/store/run-store.ts';
-import { cli, tempDir } from '../cli-harness.ts';
+import { cli, clusterCli, tempDir } from '../cli-harness.ts';
 
 const skip = process.env.CAPBENCH_SKIP_K8S === '1' ? 'CAPBENCH_SKIP_K8S=1' : false;
 
 describe('local-k8s through the in-cluster HAProxy (--k8s-entry ingress)', { skip, timeout: 15 * 60_000 }, () => {
-  before(async () => {
-    const up = await cli(['cluster', 'up', 'local-k8s']);
-    assert.equal(up.code, 0, up.err + up.out.slice(-3000));
-  });
-
-  after(async () => {
-    if (process.env.CAPBENCH_KEEP_CLUSTER === '1') return;
-    const down = await cli(['cluster', 'down', 'local-k8s']);
-    assert.equal(down.code, 0, down.err + down.out.slice(-3000));
-  });
+  before(() => clusterCli('up', 'local-k8s'));
+  after(() => clusterCli('down', 'local-k8s'));
 
   it('quick node crash, per-iteration connections: requests through HAProxy, the dead pods marked down by its health checks before their endpoints went, degraded seconds recorded', async () => {
     // time × 0.6: the node stays down 66 s, past NotReady (grace 50 s) and the endpoints' removal

@@ -20,7 +20,7 @@ import { Interrupt } from '../../src/run/interrupt.ts';
 import { flagValue, goDurationS } from '../../src/targets/kubernetes/cluster-timing.ts';
 import { readRun, type SavedRun } from '../../src/store/run-store.ts';
 import { freePort } from '../../src/targets/net.ts';
-import { cli, tempDir } from '../cli-harness.ts';
+import { cli, clusterCli, tempDir } from '../cli-harness.ts';
 
 const skip = process.env.CAPBENCH_SKIP_K8S === '1' ? 'CAPBENCH_SKIP_K8S=1' : false;
 const STATE = process.env.CAPBENCH_K8S_STATE ?? '/var/lib/capbench/local-k8s';
@@ -119,15 +119,12 @@ describe('local-k8s end to end', { skip, timeout: 45 * 60_000 }, () => {
   before(async () => {
     wasUp = (await cli(['targets'])).out.includes('usable    local-k8s');
     if (!wasUp) hostBefore = hostState();
-    const up = await cli(['cluster', 'up', 'local-k8s']);
-    assert.equal(up.code, 0, up.err + up.out.slice(-3000));
+    await clusterCli('up', 'local-k8s');
   });
 
   after(async () => {
     // the suite leaves the host as it found it; CAPBENCH_KEEP_CLUSTER=1 keeps the cluster for debugging
-    if (process.env.CAPBENCH_KEEP_CLUSTER === '1') return;
-    const down = await cli(['cluster', 'down', 'local-k8s']);
-    assert.equal(down.code, 0, down.err + down.out.slice(-3000));
+    if (!(await clusterCli('down', 'local-k8s'))) return;
     const now = hostState();
     assert.deepEqual(now.rules, [], 'no iptables rule of local-k8s is left');
     assert.deepEqual(now.kubeChains, [], 'no KUBE-* chain is left');
