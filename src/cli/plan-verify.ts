@@ -7,11 +7,10 @@ import { resolve } from 'node:path';
 import { selectDriver } from '../load/select-driver.ts';
 import { ExitCode, HarnessError, type RunRecord } from '../model/index.ts';
 import type { CapacityPlan } from '../model/plan.ts';
-import { Interrupt } from '../run/interrupt.ts';
 import { harnessVersion } from '../run/machine.ts';
 import { baseTargetOptions, type Io } from './program.ts';
 import { ProgressPrinter } from './progress.ts';
-import { installSignals } from './signals.ts';
+import { runSeams, withInterrupt } from './signals.ts';
 import type { VerifyFlags } from './plan-verify-flags.ts';
 
 /** The SLO the plan's capacity runs judged `target` by, and their driver (so the check measures as they did). */
@@ -36,10 +35,8 @@ export async function verifyPlan(plan: CapacityPlan, runs: readonly RunRecord[],
   const rateRps = verifyRateRps(row);
   const predicted = { rateRps: row.loadRps, ...predictedAt(plan, target, row.replicas) };
   io.out(`plan --verify: ${target}, ${row.users} users → ${row.replicas} replicas pinned, ${rateRps} req/s held (the plan's predicted ${row.loadRps.toFixed(1)} req/s)\n`);
-  const interrupt = io.interrupt ?? new Interrupt();
-  const detach = io.installSignalHandlers ? installSignals(interrupt, io.err) : () => {};
   const log = (l: string): void => io.out(l + '\n');
-  try {
+  await withInterrupt(io, async (interrupt) => {
     const driver = io.driver ?? (await selectDriver(flags.driver ?? runsDriver, { harnessVersion: harnessVersion(), env: io.env, log }));
     const r = await runPlanVerification({
       target,
@@ -56,8 +53,7 @@ export async function verifyPlan(plan: CapacityPlan, runs: readonly RunRecord[],
       interrupt,
       onProgress: new ProgressPrinter(log).on,
       command: ['capbench', 'plan', ...process.argv.slice(3)],
-      ...(io.createTarget ? { createTarget: io.createTarget } : {}),
-      ...(io.time ? { time: io.time } : {}),
+      ...runSeams(io),
     });
     plan.verification = judgeVerification({ target, users: row.users, replicas: row.replicas, runDir: r.runDir, predicted, offeredRps: rateRps, slo, step: r.step, ...(r.failure === null ? {} : { failure: r.failure }) });
     plan.verified = true;
@@ -69,7 +65,5 @@ export async function verifyPlan(plan: CapacityPlan, runs: readonly RunRecord[],
     } else if (plan.verification.verdict !== 'pass') {
       io.exitCode = ExitCode.gatesFailed;
     }
-  } finally {
-    detach();
-  }
+  });
 }

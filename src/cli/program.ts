@@ -8,12 +8,12 @@ import type { LoadDriver } from '../load/driver.ts';
 import { selectDriver, driverChoices } from '../load/select-driver.ts';
 import { ExitCode, HarnessError, MAX_REPEAT, type TimeSource } from '../model/index.ts';
 import { harnessVersion } from '../run/machine.ts';
-import { Interrupt } from '../run/interrupt.ts';
+import type { Interrupt } from '../run/interrupt.ts';
 import { runScenario, type RunOutcome, type TargetFactory } from '../run/run.ts';
 import { ProgressPrinter } from './progress.ts';
 import { checkOutDir, checkRunFlags, runBaseUrl, type RunFlags } from './run-flags.ts';
 import { parseReplicas } from './replicas-flag.ts';
-import { installSignals } from './signals.ts';
+import { runSeams, withInterrupt } from './signals.ts';
 import { loadSloFile, sloFor, type SloConfig } from '../scenario/slo-file.ts';
 import { cleanupOwnedTempDirs } from '../store/owned-temp-dirs.ts';
 import { cleanupStaleLeases, runIsAlive } from '../store/run-lease.ts';
@@ -89,9 +89,7 @@ export function buildProgram(io: Io): Command {
       const sloConfig = await checkRunFlags(scenario, flags, io.cwd);
       const baseUrl = runBaseUrl(flags);
       if (baseUrl) io.out(`${baseUrlNotice(baseUrl)}\n`);
-      const interrupt = io.interrupt ?? new Interrupt();
-      const detach = io.installSignalHandlers ? installSignals(interrupt, io.err) : () => {};
-      try {
+      await withInterrupt(io, async (interrupt) => {
         const log = (l: string): void => io.out(l + '\n');
         const progress = new ProgressPrinter(log);
         const driver = io.driver ?? (await selectDriver(flags.driver, { harnessVersion: harnessVersion(), env: io.env, log, k6Outputs: flags.k6Out }));
@@ -126,8 +124,7 @@ export function buildProgram(io: Io): Command {
               onProgress: progress.on,
               command: ['capbench', 'run', scenario, ...process.argv.slice(4)],
               ...(flags.warmup === false ? { skipWarmUp: true } : {}),
-              ...(io.createTarget ? { createTarget: io.createTarget } : {}),
-              ...(io.time ? { time: io.time } : {}),
+              ...runSeams(io),
               ...(flags.replicas === undefined ? {} : { replicas: parseReplicas(flags.replicas) }),
             }),
           );
@@ -145,9 +142,7 @@ export function buildProgram(io: Io): Command {
         }
         const failed = outcomes.find((o) => o.firstError);
         if (failed?.firstError) throw failed.firstError;
-      } finally {
-        detach();
-      }
+      });
     });
 
   program

@@ -1,4 +1,5 @@
-import type { Interrupt } from '../run/interrupt.ts';
+import { Interrupt } from '../run/interrupt.ts';
+import type { Io } from './program.ts';
 
 /**
  * SIGINT/SIGTERM during `capbench run`: the first stops the load gracefully (faults
@@ -20,4 +21,23 @@ export function installSignals(interrupt: Interrupt, err: (s: string) => void): 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };
+}
+
+/**
+ * Run `fn` with the interrupt a run obeys (io's, else a new one) and, for the real CLI, Ctrl-C
+ * wired to it until `fn` settles — what `capbench run` and `capbench plan --verify` share.
+ */
+export async function withInterrupt<T>(io: Io, fn: (interrupt: Interrupt) => Promise<T>): Promise<T> {
+  const interrupt = io.interrupt ?? new Interrupt();
+  const detach = io.installSignalHandlers ? installSignals(interrupt, io.err) : () => {};
+  try {
+    return await fn(interrupt);
+  } finally {
+    detach();
+  }
+}
+
+/** The test seams of `run` that io may carry (targets, time source), as run options. */
+export function runSeams(io: Io): { createTarget?: NonNullable<Io['createTarget']>; time?: NonNullable<Io['time']> } {
+  return { ...(io.createTarget ? { createTarget: io.createTarget } : {}), ...(io.time ? { time: io.time } : {}) };
 }
